@@ -1,0 +1,60 @@
+"""Create (idempotently) the demo organisation with units, people and logins."""
+
+from __future__ import annotations
+
+import random
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from assessments.models import Membership, Organisation, Unit
+from assessments.people_import import people_import_apply
+from assessments.services import membership_set
+
+DEMO_PASSWORD = "trustier-demo-2026"
+UNITS = ["Operations/Logistics", "Operations/Production", "Sales/North", "Sales/South", "Support/Customer Care", "Support/Finance"]
+FIRST = ["Anna", "Bram", "Chantal", "Daan", "Eva", "Finn", "Gijs", "Hanna", "Iris", "Jasper", "Kim", "Lars", "Mila", "Noah", "Olivia", "Pim", "Roos", "Sem", "Tess", "Vince"]
+LAST = ["de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "Bos", "Vos", "Peters", "Hendriks"]
+LOGINS = [
+    ("owner@demo.trustier.test", "Olga Owner", Membership.Role.OWNER, None),
+    ("manager.sales@demo.trustier.test", "Mark Sales", Membership.Role.MANAGER, "Sales"),
+    ("manager.ops@demo.trustier.test", "Mira Operations", Membership.Role.MANAGER, "Operations"),
+    ("consultant@demo.trustier.test", "Carla Consultant", Membership.Role.CONSULTANT, None),
+]
+
+
+def demo_rows(n: int = 80) -> list[dict]:
+    rng = random.Random(42)
+    rows = []
+    for i in range(1, n + 1):
+        unit = UNITS[(i - 1) % len(UNITS)]
+        first, last = FIRST[i % len(FIRST)], LAST[(i * 7) % len(LAST)]
+        rows.append({
+            "_line": i + 1, "external_id": f"E{i:03d}", "email": f"e{i:03d}@demo.trustier.test",
+            "first_name": first, "last_name": last, "language": "nl" if rng.random() < 0.7 else "en",
+            "unit": unit, "manager": "" if i <= len(UNITS) else f"E{(i - 1) % len(UNITS) + 1:03d}",
+            "tenure": rng.choice(["<1", "1-3", "3-10", "10+"]), "location": rng.choice(["Utrecht", "Eindhoven"]),
+        })
+    return rows
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo organisation (safe to run again)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        organisation, _ = Organisation.objects.get_or_create(slug="demo", defaults={"name": "Demo Care Group"})
+        plan = people_import_apply(actor=None, organisation=organisation, rows=demo_rows())
+        if plan.errors:
+            raise RuntimeError(plan.errors)
+        User = get_user_model()
+        for email, name, role, unit_path in LOGINS:
+            user = User.objects.filter(email=email).first() or User.objects.create_user(email, DEMO_PASSWORD, full_name=name)
+            unit = Unit.objects.get(organisation=organisation, path=unit_path) if unit_path else None
+            if not Membership.objects.filter(user=user, organisation=organisation, role=role, unit=unit).exists():
+                membership_set(actor=None, organisation=organisation, user=user, role=role, unit=unit)
+        self.stdout.write(self.style.SUCCESS(f"Demo organisation '{organisation.name}' ready: {organisation.people.count()} people, {organisation.units.count()} units."))
+        self.stdout.write(f"Log in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD} as:")
+        for email, _name, role, unit_path in LOGINS:
+            self.stdout.write(f"  {email:40} {role}{' of ' + unit_path if unit_path else ''}")
