@@ -68,3 +68,28 @@ def membership_set(*, actor, organisation: Organisation, user, role: str, unit: 
     audit_record(actor=actor, organisation=organisation, verb="membership.set", obj=membership,
                  before=before, after={"role": role, "unit": membership.unit_id})
     return membership
+
+
+@transaction.atomic
+def member_invite(*, actor, organisation: Organisation, email: str, full_name: str, role: str, unit: Unit | None, base_url: str) -> Membership:
+    """Give someone a role; a new user gets an email with a link to choose a password."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+    from django.utils.translation import gettext as _
+
+    User = get_user_model()
+    email = email.strip().lower()
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, None, full_name=full_name)
+        link = base_url + reverse("password_reset_confirm", kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)})
+        send_mail(
+            _("You have been invited to %(org)s on Trustier") % {"org": organisation.name},
+            _("%(actor)s gave you access to %(org)s on Trustier. Choose your password here:\n%(link)s") % {"actor": actor, "org": organisation.name, "link": link},
+            None, [email],
+        )
+    return membership_set(actor=actor, organisation=organisation, user=user, role=role, unit=unit)

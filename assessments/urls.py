@@ -10,4 +10,5 @@ urlpatterns = [
     path("o/<slug:slug>/people/import/", views.people_import, name="people_import"),
     path("o/<slug:slug>/people/import/confirm/", views.people_import_confirm, name="people_import_confirm"),
     path("o/<slug:slug>/audit/", views.audit_log, name="audit_log"),
+    path("o/<slug:slug>/members/", views.members, name="members"),
 ]

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from assessments import selectors
 from assessments.access import access_for_user
-from assessments.forms import AuditFilterForm, PeopleImportForm
+from assessments.forms import AuditFilterForm, MemberForm, PeopleImportForm
 from assessments.people_import import ImportFileError, people_import_apply, people_import_plan, people_import_read
+from assessments.services import DomainError, member_invite
 
 IMPORT_DIR = settings.DATA_DIR / "imports"
 
@@ -110,3 +111,20 @@ def audit_log(request, slug):
     verb = form.cleaned_data["verb"] if form.is_valid() else ""
     page = selectors.audit_page(access=access, page=request.GET.get("page", 1), verb=verb)
     return render(request, "assessments/audit_log.html", {"access": access, "page": page, "form": form})
+
+
+@login_required
+def members(request, slug):
+    access = access_for_user(user=request.user, slug=slug)
+    access.require(access.is_owner)
+    form = MemberForm(request.POST or None, organisation=access.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member_invite(actor=request.user, organisation=access.organisation, base_url=request.build_absolute_uri("/")[:-1], **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("%(email)s now has the role %(role)s.") % {"email": form.cleaned_data["email"], "role": form.cleaned_data["role"]})
+            return redirect("members", slug=slug)
+    memberships = access.organisation.memberships.select_related("user", "unit").order_by("user__email")
+    return render(request, "assessments/members.html", {"access": access, "form": form, "memberships": memberships})

@@ -16,6 +16,7 @@ MATRIX = {
     "people_import": ("get", {"owner": 200, "manager": 403, "consultant": 200, "viewer": 403}),
     "people_import_confirm": ("post", {"owner": 302, "manager": 403, "consultant": 302, "viewer": 403}),
     "audit_log": ("get", {"owner": 200, "manager": 403, "consultant": 403, "viewer": 403}),
+    "members": ("get", {"owner": 200, "manager": 403, "consultant": 403, "viewer": 403}),
 }
 # URLs that are not organisation pages, with the reason they are outside the matrix.
 NOT_SCOPED = {"home", "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
