@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from assessments import selectors
 from assessments.access import access_for_user
 from assessments.forms import AuditFilterForm, MemberForm, PeopleImportForm
-from assessments.people_import import ImportFileError, people_import_apply, people_import_plan, people_import_read
+from assessments.people_import import MAX_BYTES, ImportFileError, people_import_apply, people_import_plan, people_import_read
 from assessments.services import DomainError, member_invite
 
 IMPORT_DIR = settings.DATA_DIR / "imports"
@@ -56,7 +56,8 @@ def people_import(request, slug):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = people_import_read(name=upload.name, data=upload.read())
+            # never read more than the limit into memory: a larger file is refused by its size alone
+            rows = people_import_read(name=upload.name, data=upload.read(MAX_BYTES + 1))
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:

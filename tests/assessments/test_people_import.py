@@ -149,3 +149,12 @@ def owner_user(org):
     from tests.factories import MembershipFactory
 
     return MembershipFactory(organisation=org, role="owner").user
+
+
+def test_a_20_mb_upload_is_refused_by_the_view(client, org, owner_user):
+    client.force_login(owner_user)
+    upload = io.BytesIO(b"external_id;email\n" + b"A;a@x.test\n" * (2 * 1024 * 1024))
+    upload.name = "big.csv"
+    response = client.post(reverse("people_import", kwargs={"slug": org.slug}), {"file": upload})
+    assert response.status_code == 200 and "larger than 5 MB" in response.content.decode()
+    assert not Person.objects.filter(organisation=org).exists()
