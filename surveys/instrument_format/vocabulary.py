@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 FORMAT_ID: Final = "trustier-instrument/1"
 
@@ -18,15 +18,7 @@ Role = Literal[
     "custom_unscored",
     "felt_trust",
 ]
-ROLES: Final[tuple[str, ...]] = (
-    "dimension",
-    "global_trust",
-    "intention",
-    "comment",
-    "custom_scored",
-    "custom_unscored",
-    "felt_trust",
-)
+ROLES: Final[tuple[str, ...]] = get_args(Role)
 # Roles whose answers are scored into one of the four dimensions.
 ROLES_WITH_DIMENSION: Final = frozenset({"dimension", "custom_scored", "felt_trust"})
 # Roles that count as trust *given* to the referent (felt trust is kept apart).
