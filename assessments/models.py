@@ -93,3 +93,65 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation} · {self.role}"
+
+
+class Assessment(models.Model):
+    """A measuring campaign: who is asked (audience, units in scope), with which questionnaire, how anonymously."""
+
+    class Audience(models.TextChoices):
+        INSIDE = "inside", _("inside (employees)")
+        OUTSIDE = "outside", _("outside (customers and partners)")
+        PERSON = "person", _("360° feedback on one person")
+
+    class Anonymity(models.TextChoices):
+        ANONYMOUS = "anonymous", _("anonymous")
+        CONFIDENTIAL = "confidential", _("confidential")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="assessments")
+    name = models.CharField(_("name"), max_length=200)
+    audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices, default=Audience.INSIDE)
+    anonymity = models.CharField(_("anonymity"), max_length=12, choices=Anonymity.choices, default=Anonymity.ANONYMOUS)
+    # Upward reference by string (the ladder allows it where a foreign key is unavoidable).
+    instrument_version = models.ForeignKey("surveys.InstrumentVersion", on_delete=models.PROTECT, related_name="assessments")
+    units = models.ManyToManyField(Unit, blank=True, related_name="+", help_text="Empty: the whole organisation")
+    languages = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Wave(models.Model):
+    """One fielding period of an assessment; trends are made of waves."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+        RELEASED = "released", _("released")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="waves")
+    number = models.PositiveIntegerField()
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    reminder_days = models.JSONField(default=list, blank=True, help_text="Days after opening, e.g. [3, 7]")
+    invitation_text = models.JSONField(default=dict, blank=True, help_text="Custom text per language")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Outside audiences: an open link anyone may answer (hash of its token only).
+    open_link_hash = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["assessment", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "number"], name="unique_wave_number"),
+            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="wave_closes_after_opening"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.number}"

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import datetime
+
 import factory
+from django.utils import timezone
 
 from assessments.models import Membership, Organisation, Person, Unit
 from assessments.services import unit_ensure_path
@@ -58,3 +61,31 @@ class PersonFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.test")
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
+
+
+def core_version(key: str = "core-inside"):
+    """Trustier's shipped instrument `key`, loaded and published (idempotent)."""
+    from surveys.services import instruments_load_bundled
+
+    return {v.instrument.key: v for v in instruments_load_bundled()}[key]
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessments.Assessment"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Trust assessment {n}")
+    instrument_version = factory.LazyFunction(core_version)
+    languages = ["nl", "en"]
+
+
+class WaveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessments.Wave"
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    opens_at = factory.LazyFunction(timezone.now)
+    closes_at = factory.LazyAttribute(lambda w: w.opens_at + datetime.timedelta(days=14))
+    reminder_days = [3, 7]

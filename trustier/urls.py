@@ -15,4 +15,5 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("", include("assessments.urls")),
+    path("", include("surveys.urls")),
 ]

@@ -21,6 +21,16 @@ MATRIX = {
 # URLs that are not organisation pages, with the reason they are outside the matrix.
 NOT_SCOPED = {"home", "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
               "password_reset_complete", "set_language", "health"}
+# Rows of other apps (tests/<app>/access_rows.py): ROWS maps name -> (method, {persona: status}[, make_kwargs]),
+# where make_kwargs(org) builds the URL's kwargs for organisation "acme" (e.g. an object id of acme);
+# NOT_SCOPED lists their URLs that are not organisation pages (e.g. the respondent's pages, no login).
+for _module in ("tests.surveys.access_rows", "tests.assessments.access_rows"):
+    try:
+        _rows = __import__(_module, fromlist=["ROWS"])
+    except ModuleNotFoundError:
+        continue
+    MATRIX.update(getattr(_rows, "ROWS", {}))
+    NOT_SCOPED |= getattr(_rows, "NOT_SCOPED", set())
 
 
 def _named_urls(patterns=None, prefix=""):
@@ -43,12 +53,12 @@ CASES = [(name, persona) for name in MATRIX for persona in [*OK_ALL, "outsider",
 
 
 @pytest.mark.parametrize(("name", "persona"), CASES)
-def test_access(client, personas, name, persona):
+def test_access(client, personas, org, name, persona):
     # given a persona of organisation acme (or an outsider, or nobody)
-    method, expected = MATRIX[name]
+    method, expected, *make_kwargs = MATRIX[name]
     if persona != ANON:
         client.force_login(personas[persona])
-    url = reverse(name, kwargs={"slug": "acme"})
+    url = reverse(name, kwargs=make_kwargs[0](org) if make_kwargs else {"slug": "acme"})
     # when they open the page
     response = getattr(client, method)(url)
     # then they get exactly the status their role allows
