@@ -1,11 +1,10 @@
-"""Create (idempotently) the demo organisation with units, people and logins."""
+"""The demo organisation with units, people and logins (idempotent). `manage.py seed_demo` (surveys) adds assessments."""
 
 from __future__ import annotations
 
 import random
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from assessments.models import Membership, Organisation, Unit
@@ -39,22 +38,16 @@ def demo_rows(n: int = 80) -> list[dict]:
     return rows
 
 
-class Command(BaseCommand):
-    help = "Create or refresh the demo organisation (safe to run again)."
-
-    @transaction.atomic
-    def handle(self, *args, **options):
-        organisation, _ = Organisation.objects.get_or_create(slug="demo", defaults={"name": "Demo Care Group"})
-        plan = people_import_apply(actor=None, organisation=organisation, rows=demo_rows())
-        if plan.errors:
-            raise RuntimeError(plan.errors)
-        User = get_user_model()
-        for email, name, role, unit_path in LOGINS:
-            user = User.objects.filter(email=email).first() or User.objects.create_user(email, DEMO_PASSWORD, full_name=name)
-            unit = Unit.objects.get(organisation=organisation, path=unit_path) if unit_path else None
-            if not Membership.objects.filter(user=user, organisation=organisation, role=role, unit=unit).exists():
-                membership_set(actor=None, organisation=organisation, user=user, role=role, unit=unit)
-        self.stdout.write(self.style.SUCCESS(f"Demo organisation '{organisation.name}' ready: {organisation.people.count()} people, {organisation.units.count()} units."))
-        self.stdout.write(f"Log in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD} as:")
-        for email, _name, role, unit_path in LOGINS:
-            self.stdout.write(f"  {email:40} {role}{' of ' + unit_path if unit_path else ''}")
+@transaction.atomic
+def demo_organisation_seed() -> Organisation:
+    organisation, _ = Organisation.objects.get_or_create(slug="demo", defaults={"name": "Demo Care Group"})
+    plan = people_import_apply(actor=None, organisation=organisation, rows=demo_rows())
+    if plan.errors:
+        raise RuntimeError(plan.errors)
+    User = get_user_model()
+    for email, name, role, unit_path in LOGINS:
+        user = User.objects.filter(email=email).first() or User.objects.create_user(email, DEMO_PASSWORD, full_name=name)
+        unit = Unit.objects.get(organisation=organisation, path=unit_path) if unit_path else None
+        if not Membership.objects.filter(user=user, organisation=organisation, role=role, unit=unit).exists():
+            membership_set(actor=None, organisation=organisation, user=user, role=role, unit=unit)
+    return organisation
