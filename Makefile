@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: run test lint venv bench-import
+.PHONY: run test lint venv bench-import bench-score
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv .venv
@@ -22,3 +22,6 @@ lint: $(STAMP)
 
 bench-import: $(STAMP)
 	DJANGO_SETTINGS_MODULE=trustier.settings.test $(PY) benchmarks/people_import.py
+
+bench-score: $(STAMP)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/trustier_bench} $(PY) benchmarks/score_wave.py

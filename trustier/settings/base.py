@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "trustier",
     "assessments",
     "surveys",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +159,9 @@ TRUSTIER_DELIVERY_EMAIL_BACKEND = env_str(
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # Shared cache for rate limits across gunicorn processes; short timeouts, callers fail open.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": "trustier", "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
 else:
     _broker = DATA_DIR / "broker"
     for _sub in ("queue", "processed"):
@@ -183,7 +187,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # needs no extra tables or admin screens (django-celery-beat would add both).
 CELERY_BEAT_SCHEDULE = {
     "outbox-drain": {"task": "trustier.tasks.outbox_drain", "schedule": 5.0},
+    "waves-tick": {"task": "surveys.tasks.waves_tick", "schedule": 60.0},
 }
+TRUSTIER_SITE_URL = env_str("TRUSTIER_SITE_URL", "http://localhost:8000")  # links in emails sent by Celery
+# Respondent link lookups per IP per minute: unknown tokens (enumeration) and all lookups.
+TRUSTIER_RESPOND_FAILED_PER_MINUTE = env_int("TRUSTIER_RESPOND_FAILED_PER_MINUTE", 30)
+TRUSTIER_RESPOND_LOOKUPS_PER_MINUTE = env_int("TRUSTIER_RESPOND_LOOKUPS_PER_MINUTE", 1000)
 
 # --- Security (production-like unless DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

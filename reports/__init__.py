@@ -1,0 +1,1 @@
+"""Reports: scoring waves and files into the figures that dashboards and exports show (issue 6)."""
