@@ -19,6 +19,13 @@ class OutboxEmailBackend(BaseEmailBackend):
         return len(email_messages)
 
 
+def outbox_emails_create(messages, *, refs=None, batch_size: int = 1000) -> list[OutboxMessage]:
+    """Many emails as outbox rows in a few INSERTs; `refs[i]` (JSON) lets the caller find row i's fate later."""
+    rows = [OutboxMessage(kind=OutboxMessage.Kind.EMAIL, payload={**message_to_payload(m), **({"ref": refs[i]} if refs else {})})
+            for i, m in enumerate(messages)]
+    return OutboxMessage.objects.bulk_create(rows, batch_size=batch_size)
+
+
 def message_to_payload(message) -> dict:
     return {
         "subject": str(message.subject),

@@ -1,0 +1,199 @@
+"""Benchmark: submissions of one wave with 100,000 invitations, through the real answering view.
+
+Prints SQL statements per submission, responses per second in-process (Django's test client calling
+the real view) and over HTTP (gunicorn, 2 workers, loopback), and — in the same run, on the same
+database — the rate of a plain PostgreSQL insert of the same rows (the response, its answers in one
+multi-row INSERT, the invitation's answered flag; one transaction each), as a ratio.
+
+Run (PostgreSQL): `make bench-submit`, i.e.
+  DATABASE_URL=postgres://postgres@127.0.0.1:5432/trustier .venv/bin/python benchmarks/submit_wave.py
+It creates and drops its own test database. BENCH_INVITATIONS (100000), BENCH_SUBMISSIONS (1000).
+"""
+
+import os
+import random
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trustier.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.test.utils import setup_test_environment  # noqa: E402
+
+setup_test_environment()
+import datetime  # noqa: E402
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from assessments.models import Assessment, Organisation, Person, Unit, Wave  # noqa: E402
+from surveys.instrument_store import version_to_format  # noqa: E402
+from surveys.models import Invitation, Item  # noqa: E402
+from surveys.services import instruments_load_bundled  # noqa: E402
+from surveys.tokens import token_hash, token_new  # noqa: E402
+
+N_INVITED = int(os.environ.get("BENCH_INVITATIONS", "100000"))
+N_SUBMIT = int(os.environ.get("BENCH_SUBMISSIONS", "1000"))
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+
+
+def _setup() -> tuple[Wave, list[str], list[dict], str]:
+    org = Organisation.objects.create(name="Bench", slug="bench")
+    units = Unit.objects.bulk_create([Unit(organisation=org, name=f"Team {i}", path=f"Team {i}") for i in range(50)])
+    people = Person.objects.bulk_create(
+        [Person(organisation=org, external_id=f"P{i:06d}", email=f"p{i}@example.test", unit=units[i % 50], language="nl",
+                attributes={"tenure": "1-3"}) for i in range(N_INVITED)], batch_size=5000)
+    version = {v.instrument.key: v for v in instruments_load_bundled()}["core-inside"]
+    assessment = Assessment.objects.create(organisation=org, name="Bench", instrument_version=version, languages=["nl"])
+    now = timezone.now()
+    wave = Wave.objects.create(assessment=assessment, number=1, opens_at=now - datetime.timedelta(hours=1),
+                               closes_at=now + datetime.timedelta(days=14), status=Wave.Status.OPEN, opened_at=now)
+    tokens = [token_new() for _ in people]
+    Invitation.objects.bulk_create([Invitation(wave=wave, person=p, token_hash=token_hash(t), language="nl")
+                                    for p, t in zip(people, tokens, strict=True)], batch_size=5000)
+    instrument = version_to_format(version)
+    rng = random.Random(1)
+    forms = []
+    for _ in range(N_SUBMIT * 3):
+        form = {"action": "submit", "nonce": uuid.uuid4().hex}
+        for item in instrument.items:
+            form[f"q_{item.key}"] = "" if item.role == "comment" else str(rng.randint(1, 7))
+        forms.append(form)
+    last = len(instrument.sections)
+    return wave, tokens, forms, f"?s={last}&lang=nl"
+
+
+def _in_process(tokens, forms, query) -> tuple[float, int]:
+    client = Client()
+    with CaptureQueriesContext(connection) as ctx:
+        reply = client.post(f"/r/{tokens[0]}/{query}", forms[0])
+    assert reply.status_code == 302, reply.status_code
+    statements = len(ctx.captured_queries)
+    start = time.perf_counter()
+    for i in range(1, N_SUBMIT + 1):
+        reply = client.post(f"/r/{tokens[i]}/{query}", forms[i])
+        assert reply.status_code == 302, reply.status_code
+    return N_SUBMIT / (time.perf_counter() - start), statements
+
+
+def _http(tokens, forms, query, offset: int, threads: int = 8) -> tuple[float, float]:
+    """Each respondent: GET the page (CSRF cookie + token), then POST every answer. Returns (submits/s, POST-only/s)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "trustier.settings.base", "DEBUG": "false",
+           "SECRET_KEY": "bench-" + "x" * 60, "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
+           "DATABASE_URL": _test_database_url(), "TRUSTIER_RESPOND_LOOKUPS_PER_MINUTE": "100000000"}
+    server = subprocess.Popen([os.path.join(ROOT, ".venv/bin/gunicorn"), "trustier.wsgi", "-w", "2", "-b", f"127.0.0.1:{PORT}",
+                               "--log-level", "warning"], cwd=ROOT, env=env)
+    try:
+        _wait_for(f"http://127.0.0.1:{PORT}/health/")
+        post_time = [0.0]
+        lock = threading.Lock()
+
+        def work(indices):
+            for i in indices:
+                url = f"http://127.0.0.1:{PORT}/r/{tokens[i]}/{query}"
+                with urllib.request.urlopen(url) as page:
+                    html = page.read().decode()
+                    cookie = re.search(r"csrftoken=([^;]+)", page.headers.get("Set-Cookie", "")).group(1)
+                form = {**forms[i], "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)}
+                request = urllib.request.Request(url, data=urllib.parse.urlencode(form).encode(), method="POST",
+                                                 headers={"Cookie": f"csrftoken={cookie}", "Referer": url})
+                t0 = time.perf_counter()
+                try:
+                    urllib.request.urlopen(_NoRedirect().open(request) if False else request).read()
+                except urllib.error.HTTPError as exc:
+                    raise RuntimeError(f"POST {exc.code}") from exc
+                with lock:
+                    post_time[0] += time.perf_counter() - t0
+
+        indices = list(range(offset, offset + N_SUBMIT))
+        chunks = [indices[k::threads] for k in range(threads)]
+        start = time.perf_counter()
+        workers = [threading.Thread(target=work, args=(chunk,)) for chunk in chunks]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+        elapsed = time.perf_counter() - start
+        return N_SUBMIT / elapsed, N_SUBMIT / (post_time[0] / threads)
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    pass
+
+
+def _wait_for(url: str) -> None:
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except Exception:  # noqa: BLE001 - still starting
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+def _test_database_url() -> str:
+    db = settings.DATABASES["default"]
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def _raw_postgres(wave: Wave, items: list[Item], invitation_ids: list[int]) -> float:
+    """The same rows written with plain SQL, one transaction per response."""
+    rng = random.Random(2)
+    raw = connection.connection
+    start = time.perf_counter()
+    with raw.cursor() as cur:
+        for invitation_id in invitation_ids:
+            response_id = uuid.uuid4()
+            cur.execute("UPDATE surveys_invitation SET answered = true WHERE id = %s AND NOT answered", [invitation_id])
+            cur.execute("INSERT INTO surveys_response (id, wave_id, unit_id, attributes, language, submitted_on, submission_key) "
+                        "VALUES (%s, %s, NULL, '{}', 'nl', CURRENT_DATE, %s)", [str(response_id), wave.pk, uuid.uuid4().hex])
+            values = [(str(uuid.uuid4()), str(response_id), item.pk, rng.randint(1, 7)) for item in items]
+            cur.execute("INSERT INTO surveys_answer (id, response_id, item_id, value, text) VALUES "
+                        + ",".join(["(%s, %s, %s, %s, '')"] * len(values)), [v for row in values for v in row])
+            raw.commit()
+    return len(invitation_ids) / (time.perf_counter() - start)
+
+
+def main() -> None:
+    if connection.vendor != "postgresql":
+        sys.exit("set DATABASE_URL=postgres://... (this benchmark compares with plain PostgreSQL)")
+    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    try:
+        t0 = time.perf_counter()
+        wave, tokens, forms, query = _setup()
+        print(f"setup: {N_INVITED:,} invitations in {time.perf_counter() - t0:.1f} s; {N_SUBMIT:,} submissions per measurement")
+        rate, statements = _in_process(tokens, forms, query)
+        items = list(Item.objects.filter(version=wave.assessment.instrument_version).exclude(role="comment"))
+        print(f"SQL statements per submission: {statements} ({len(items)} scored items + comments)")
+        ids = list(Invitation.objects.filter(wave=wave, answered=False).order_by("-id").values_list("id", flat=True)[:N_SUBMIT])
+        raw_rate = _raw_postgres(wave, items, ids)
+        print(f"in-process (real view): {rate:,.0f} responses/s")
+        print(f"plain PostgreSQL insert of the same rows: {raw_rate:,.0f} responses/s")
+        print(f"ratio in-process / raw: {rate / raw_rate:.0%} (target ≥ 15%)")
+        http_rate, post_rate = _http(tokens, forms, query, offset=N_SUBMIT + 1)
+        print(f"over HTTP (gunicorn -w 2, 8 client threads, GET page + POST): {http_rate:,.0f} respondents/s; "
+              f"POST alone ≈ {post_rate:,.0f}/s")
+        print(f"ratio HTTP / raw: {http_rate / raw_rate:.0%}")
+    finally:
+        connection.close()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
