@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: run test lint venv bench-import bench-score
+.PHONY: run test lint venv bench-import bench-score bench-submit
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv .venv
@@ -25,3 +25,6 @@ bench-import: $(STAMP)
 
 bench-score: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/trustier_bench} $(PY) benchmarks/score_wave.py
+
+bench-submit: $(STAMP)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/trustier_bench} $(PY) benchmarks/submit_wave.py

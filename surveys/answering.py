@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from assessments.models import Assessment, Organisation, Wave
 from surveys import instrument_format as fmt
 from surveys.instrument_format.vocabulary import OPEN_ROLES
-from surveys.instrument_store import version_to_format
-from surveys.models import Answer, Draft, Invitation, Item, Response
+from surveys.instrument_store import version_published_format
+from surveys.models import Answer, Draft, Invitation, Response
 from surveys.tokens import token_hash
 
 DONT_KNOW = "dk"
@@ -58,6 +58,7 @@ class Session:
     assessment: Assessment
     organisation: Organisation
     instrument: fmt.Instrument
+    item_ids: dict[str, int]  # item key -> Item primary key
     invitation: Invitation | None  # None: the wave's open link
     draft_key: str
 
@@ -114,8 +115,9 @@ def draft_key_for(secret: str) -> str:
 def session_for(*, invitation: Invitation | None = None, wave: Wave | None = None, secret: str) -> Session:
     wave = invitation.wave if invitation is not None else wave
     assessment = wave.assessment
+    instrument, item_ids = version_published_format(assessment.instrument_version)
     return Session(wave=wave, assessment=assessment, organisation=assessment.organisation,
-                   instrument=version_to_format(assessment.instrument_version), invitation=invitation,
+                   instrument=instrument, item_ids=item_ids, invitation=invitation,
                    draft_key=draft_key_for((f"open:{wave.pk}:" if invitation is None else "") + secret))
 
 
@@ -207,7 +209,7 @@ def response_submit(*, session: Session, answers: Mapping[str, object], language
     cleaned, errors = answers_check(instrument=session.instrument, answers=answers)
     if errors:
         raise AnswerError(errors)
-    item_ids = dict(Item.objects.filter(version_id=session.assessment.instrument_version_id).values_list("key", "pk"))
+    item_ids = session.item_ids
     invitation = session.invitation
     response = Response(id=uuid.uuid4(), wave_id=session.wave.pk, language=language, submission_key=submission_key,
                         submitted_on=timezone.localdate())

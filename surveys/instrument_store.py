@@ -6,6 +6,7 @@ the documented file format can never disagree about what a version means.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from typing import Any
@@ -59,6 +60,23 @@ def _item_data(item: Item) -> dict[str, Any]:
 def version_to_format(version: InstrumentVersion) -> fmt.Instrument:
     """The version as a checked format Instrument; InstrumentFormatError lists what is wrong."""
     return instrument_from_data(version_to_data(version), Problems())
+
+
+def version_published_format(version: InstrumentVersion) -> tuple[fmt.Instrument, dict[str, int]]:
+    """(format Instrument, {item key: Item id}) of a version; cached per process once it is published.
+
+    Safe because a published version never changes (FrozenVersionError on every write path); the key
+    includes published_at, so a reused primary key (test databases) never returns stale content.
+    """
+    if version.status != InstrumentVersion.Status.PUBLISHED or version.published_at is None:
+        return version_to_format(version), dict(version.items.values_list("key", "pk"))
+    return _published(version.pk, version.published_at.isoformat())
+
+
+@functools.lru_cache(maxsize=256)
+def _published(version_id: int, published_at: str) -> tuple[fmt.Instrument, dict[str, int]]:
+    version = InstrumentVersion.objects.select_related("instrument").get(pk=version_id)
+    return version_to_format(version), dict(version.items.values_list("key", "pk"))
 
 
 def version_problems(version: InstrumentVersion) -> list[str]:
