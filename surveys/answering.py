@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Organisation, Wave
@@ -26,7 +25,7 @@ from surveys import instrument_format as fmt
 from surveys.instrument_format.vocabulary import OPEN_ROLES
 from surveys.instrument_store import version_published_format
 from surveys.models import Answer, Draft, Invitation, Response
-from surveys.tokens import token_hash
+from surveys.tokens import draft_key_for, token_hash
 
 DONT_KNOW = "dk"
 MAX_COMMENT = 2000
@@ -107,18 +106,13 @@ def open_link_lookup(*, token: str, hashed: str | None = None) -> tuple[LinkStat
     return state, (wave if state != LinkState.UNKNOWN else None)
 
 
-def draft_key_for(secret: str) -> str:
-    """The draft's key: a keyed hash of the raw secret that differs from Invitation.token_hash."""
-    return salted_hmac("trustier.surveys.draft", secret[:200], algorithm="sha256").hexdigest()
-
-
 def session_for(*, invitation: Invitation | None = None, wave: Wave | None = None, secret: str) -> Session:
     wave = invitation.wave if invitation is not None else wave
     assessment = wave.assessment
     instrument, item_ids = version_published_format(assessment.instrument_version)
     return Session(wave=wave, assessment=assessment, organisation=assessment.organisation,
                    instrument=instrument, item_ids=item_ids, invitation=invitation,
-                   draft_key=draft_key_for((f"open:{wave.pk}:" if invitation is None else "") + secret))
+                   draft_key=draft_key_for(f"open:{wave.pk}:{secret}" if invitation is None else invitation.token_hash))
 
 
 # --- checking answers -----------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from django.utils.translation import gettext
 from assessments.models import Assessment, Person, Wave
 from assessments.waves import WaveError, wave_close, wave_mark_open
 from surveys.models import Draft, Invitation
-from surveys.tokens import token_hash, token_new
+from surveys.tokens import draft_key_for, token_hash, token_new
 from trustier.audit import audit_record
 from trustier.mail import outbox_emails_create
 from trustier.models import OutboxMessage
@@ -128,9 +128,10 @@ def reminders_send(*, wave: Wave, now: datetime.datetime | None = None, base_url
         return 0
     tokens = [token_new() for _ in invitations]
     new_hash = {inv.token_hash: token_hash(raw) for inv, raw in zip(invitations, tokens, strict=True)}
-    drafts = list(Draft.objects.filter(key__in=list(new_hash)))
+    new_draft_key = {draft_key_for(old): draft_key_for(new) for old, new in new_hash.items()}
+    drafts = list(Draft.objects.filter(key__in=list(new_draft_key)))
     for draft in drafts:
-        draft.key = new_hash[draft.key]
+        draft.key = new_draft_key[draft.key]
     Draft.objects.bulk_update(drafts, ["key"], batch_size=BATCH)
     for inv in invitations:
         inv.token_hash, inv.reminders_sent = new_hash[inv.token_hash], due

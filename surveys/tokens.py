@@ -20,3 +20,10 @@ def token_new() -> str:
 def token_hash(raw: str) -> str:
     """The stored form of a token; any string (forged, empty, huge) hashes without error."""
     return salted_hmac("trustier.surveys.token", raw[:200], algorithm="sha256").hexdigest()
+
+
+def draft_key_for(secret: str) -> str:
+    """A draft's key: for an invitation, a keyed hash of its token hash (so a reminder's new link can
+    carry the draft over); for an open link, of the browser's random key. Never equal to a token hash,
+    so a database dump alone cannot join a draft to an invitation."""
+    return salted_hmac("trustier.surveys.draft", secret[:200], algorithm="sha256").hexdigest()

@@ -8,14 +8,13 @@ import socket
 from email import policy
 
 import pytest
+from aiosmtpd import controller as aiosmtpd_controller
 
 from surveys.fielding import wave_open
 from surveys.models import Invitation
 from surveys.tokens import token_hash
 from tests.factories import AssessmentFactory, WaveFactory
 from trustier.outbox import outbox_drain
-
-aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller")
 
 
 class Inbox:

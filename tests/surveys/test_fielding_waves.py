@@ -13,7 +13,7 @@ from assessments.waves import WaveError, add_months, assessment_create, parse_re
 from surveys.fielding import invitation_failures_sync, reminders_send, wave_open, waves_tick
 from surveys.models import Draft, Invitation
 from surveys.tasks import waves_tick as waves_tick_task
-from surveys.tokens import token_hash
+from surveys.tokens import draft_key_for, token_hash
 from tests.factories import AssessmentFactory, PersonFactory, WaveFactory, core_version
 from trustier.models import AuditEvent, OutboxMessage
 
@@ -139,15 +139,22 @@ def test_reminders_go_only_to_non_responders_once_per_reminder_day(personas, org
     assert sorted(Invitation.objects.filter(wave=wave).values_list("reminders_sent", flat=True)) == [0, 0, 1, 2, 2]
 
 
-def test_a_reminder_link_works_and_moves_the_draft_with_it(personas, org):
+def test_a_reminder_link_works_and_moves_the_draft_with_it(personas, org, client):
+    # given an open wave where the invitee saved a half-finished draft through their first link
     wave = _open_wave_with_people(org, n=0)
-    invitation = Invitation.objects.get(wave=wave)
-    Draft.objects.create(wave=wave, key=invitation.token_hash, answers={"x": 1})
+    [first_raw] = set(re.findall(r"/r/([A-Za-z0-9_\-]+)/", OutboxMessage.objects.get().payload["body"]))
+    first_item = wave.assessment.instrument_version.items.order_by("section__position", "position").first()
+    assert client.post(f"/r/{first_raw}/", {"autosave": "1", f"q_{first_item.key}": "6"}).json() == {"saved": True}
     OutboxMessage.objects.all().delete()
+    # when the reminder goes out with a new link
     reminders_send(wave=wave, now=wave.opened_at + 3 * DAY)
     [raw] = set(re.findall(r"/r/([A-Za-z0-9_\-]+)/", OutboxMessage.objects.get().payload["body"]))
-    invitation.refresh_from_db()
-    assert invitation.token_hash == token_hash(raw) and Draft.objects.get().key == invitation.token_hash
+    # then the new link opens the survey with the saved answer, and the draft's key is not the token hash
+    invitation = Invitation.objects.get(wave=wave)
+    assert invitation.token_hash == token_hash(raw) and Draft.objects.get().key == draft_key_for(invitation.token_hash)
+    assert Draft.objects.get().key != invitation.token_hash
+    page = client.get(f"/r/{raw}/").content.decode()
+    assert re.search(rf'id="q_{first_item.key}-6" value="6" checked', page)
 
 
 def test_failed_deliveries_are_recorded_on_the_invitation(personas, org):
