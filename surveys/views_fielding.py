@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -149,8 +151,15 @@ def wave_invite_late(request, slug, pk):
 @login_required
 @require_POST
 def wave_open_link(request, slug, pk):
-    def action(access, wave):
+    """Create (or replace) the wave's open link and show it once, with a QR code; only its hash is kept."""
+    access = access_for_user(user=request.user, slug=slug)
+    wave = selectors.wave_get_for_user(access=access, pk=pk)
+    access.require(_can_run(access))
+    try:
         raw = fielding.wave_open_link_new(actor=request.user, wave=wave)
-        link = _base_url(request) + fielding.respond_url(raw)
-        messages.success(request, _("Open link (copy it now; it is shown only once): %(link)s") % {"link": link})
-    return _wave_action(request, slug, pk, action)
+    except WaveError as exc:
+        messages.error(request, str(exc))
+        return redirect("wave_detail", slug=slug, pk=wave.pk)
+    link = _base_url(request) + fielding.respond_url(raw)
+    qr = segno.make(link, error="m").svg_inline(scale=5, dark="#1f4e79", title=_("QR code of the open link"))
+    return render(request, "surveys/fielding/open_link.html", {"access": access, "wave": wave, "link": link, "qr": mark_safe(qr)})

@@ -27,6 +27,6 @@ ROWS = {
     "wave_close": ("post", RUN_POST, _wave),
     "wave_extend": ("post", RUN_POST, _wave),
     "wave_invite_late": ("post", RUN_POST, _wave),
-    "wave_open_link": ("post", RUN_POST, _wave),
+    "wave_open_link": ("post", RUN_POST, _wave),  # an inside wave: refused with a message (302)
 }
 NOT_SCOPED: set[str] = set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Wave
 from surveys.models import Invitation
+from surveys.tokens import token_hash
 from tests.factories import AssessmentFactory, WaveFactory, core_version
 from trustier.models import AuditEvent
 
@@ -104,13 +106,16 @@ def test_open_now_close_early_and_extend_from_the_page(client, personas, org):
     assert response.status_code == 200
 
 
-def test_open_link_is_shown_once(client, personas, org):
+def test_open_link_is_shown_once_with_a_qr_code_and_only_its_hash_is_kept(client, personas, org):
+    # given an outside wave / when the owner creates its open link
     client.force_login(personas["owner"])
     wave = WaveFactory(assessment=AssessmentFactory(organisation=org, audience="outside"))
-    response = client.post(reverse("wave_open_link", kwargs={"slug": "acme", "pk": wave.pk}), follow=True)
-    assert "/r/" in response.content.decode()
+    page = client.post(reverse("wave_open_link", kwargs={"slug": "acme", "pk": wave.pk})).content.decode()
+    # then the page shows the link and a QR code, and the database keeps only the link's hash
+    [raw] = re.findall(r'value="http://testserver/r/([A-Za-z0-9_\-]+)/"', page)
+    assert "<svg" in page and "QR code of the open link" in page
     wave.refresh_from_db()
-    assert wave.open_link_hash
+    assert wave.open_link_hash == token_hash(raw) and raw not in client.get(reverse("wave_detail", kwargs={"slug": "acme", "pk": wave.pk})).content.decode()
 
 
 def test_navbar_links_to_assessments(client, personas):
