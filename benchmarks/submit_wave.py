@@ -53,6 +53,9 @@ PORT = int(os.environ.get("BENCH_PORT", "8765"))
 def _setup() -> tuple[Wave, list[str], list[list[tuple[str, dict]]]]:
     org = Organisation.objects.create(name="Bench", slug="bench")
     units = Unit.objects.bulk_create([Unit(organisation=org, name=f"Team {i}", path=f"Team {i}") for i in range(50)])
+    for unit in units:
+        unit.tree_path = f"/{unit.pk}/"
+    Unit.objects.bulk_update(units, ["tree_path"])
     people = Person.objects.bulk_create(
         [Person(organisation=org, external_id=f"P{i:06d}", email=f"p{i}@example.test", unit=units[i % 50], language="nl",
                 attributes={"tenure": "1-3"}) for i in range(N_INVITED)], batch_size=5000)
@@ -193,6 +196,34 @@ def _raw_postgres(wave: Wave, items: list[Item], invitation_ids: list[int]) -> f
     return len(invitation_ids) / (time.perf_counter() - start)
 
 
+def _open_ten_thousand(wave: Wave) -> None:
+    """Opening a wave of 10,000 invitations through the real view: time, statements, emails waiting."""
+    from django.contrib.auth import get_user_model
+
+    from assessments.models import Membership
+    from trustier.models import OutboxMessage
+
+    org = wave.assessment.organisation
+    owner = get_user_model().objects.create_user("owner@bench.test", "x" * 20)
+    Membership.objects.create(user=owner, organisation=org, role="owner")
+    assessment = Assessment.objects.create(organisation=org, name="Open 10k", instrument_version=wave.assessment.instrument_version,
+                                           languages=["nl"])
+    assessment.units.set(Unit.objects.filter(organisation=org).order_by("pk")[:5])  # 5 × 2,000 people
+    now = timezone.now()
+    draft = Wave.objects.create(assessment=assessment, number=1, opens_at=now, closes_at=now + datetime.timedelta(days=14))
+    client = Client()
+    client.force_login(owner)
+    before = OutboxMessage.objects.count()
+    with CaptureQueriesContext(connection) as ctx:
+        t0 = time.perf_counter()
+        reply = client.post(f"/o/bench/assessments/waves/{draft.pk}/open/")
+        elapsed = time.perf_counter() - t0
+    assert reply.status_code == 302, reply.status_code
+    invited = Invitation.objects.filter(wave=draft).count()
+    print(f"opening a wave of {invited:,} invitations through the view: {elapsed:.2f} s, {len(ctx.captured_queries)} SQL statements, "
+          f"{OutboxMessage.objects.count() - before:,} emails waiting in the outbox (none sent in the request)")
+
+
 def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("set DATABASE_URL=postgres://... (this benchmark compares with plain PostgreSQL)")
@@ -202,6 +233,7 @@ def main() -> None:
         t0 = time.perf_counter()
         wave, tokens, walks = _setup()
         print(f"setup: {N_INVITED:,} invitations in {time.perf_counter() - t0:.1f} s; {N_SUBMIT:,} submissions per measurement")
+        _open_ten_thousand(wave)
         submit_rate, walk_rate, statements = _in_process(tokens, walks)
         items = list(Item.objects.filter(version=wave.assessment.instrument_version).exclude(role="comment"))
         print(f"SQL statements in the submitting request: {statements} (whatever the number of items; {len(items)} scored here)")
