@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from assessments.models import Membership, Organisation, Unit
+from assessments.incidents import incident_create
+from assessments.models import Incident, Membership, Organisation, Unit
 from assessments.people_import import people_import_apply
 from assessments.services import membership_set
 
@@ -50,4 +53,24 @@ def demo_organisation_seed() -> Organisation:
         unit = Unit.objects.get(organisation=organisation, path=unit_path) if unit_path else None
         if not Membership.objects.filter(user=user, organisation=organisation, role=role, unit=unit).exists():
             membership_set(actor=None, organisation=organisation, user=user, role=role, unit=unit)
+    demo_incident_seed(organisation)
     return organisation
+
+
+DEMO_INCIDENT = "Customer data sent to the wrong recipients"
+
+
+def demo_incident_seed(organisation: Organisation, *, now: datetime.datetime | None = None) -> Incident:
+    """One incident between wave 2 and wave 3: wave n opens at now - (91*(4-n)+6) days (surveys/demo.py),
+    so wave 3 opens at now - 97 days and the incident is 45 days before that."""
+    existing = Incident.objects.filter(organisation=organisation, title=DEMO_INCIDENT).first()
+    if existing is not None:
+        return existing
+    now = now or timezone.now()
+    owner = get_user_model().objects.filter(email=LOGINS[0][0]).first()
+    return incident_create(
+        actor=owner, organisation=organisation, occurred_on=(now - datetime.timedelta(days=97 + 45)).date(), title=DEMO_INCIDENT,
+        dimensions=[Incident.Dimension.INTEGRITY, Incident.Dimension.RELIABILITY],
+        units=list(Unit.objects.filter(organisation=organisation, path__startswith="Support")),
+        description="A mail merge sent invoices with personal details of 312 customers to the wrong addresses. "
+                    "Customer Care called every affected customer; the merge now needs a second pair of eyes.")

@@ -155,3 +155,33 @@ class Wave(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} · {self.number}"
+
+
+class Incident(models.Model):
+    """Something that happened and touched trust; trend charts mark it and repair is measured from its date."""
+
+    class Dimension(models.TextChoices):
+        COMPETENCE = "competence", _("competence")
+        RELIABILITY = "reliability", _("reliability")
+        INTEGRITY = "integrity", _("integrity")
+        EMPATHY = "empathy", _("empathy")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="incidents")
+    occurred_on = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    dimensions = models.JSONField(default=list, help_text="Codes of Incident.Dimension, at least one")
+    units = models.ManyToManyField(Unit, blank=True, related_name="+", help_text="Empty: the whole organisation")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        indexes = [models.Index(fields=["organisation", "occurred_on"], name="incident_org_date")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def dimension_labels(self) -> list[str]:
+        labels = dict(self.Dimension.choices)
+        return [str(labels.get(code, code)) for code in self.dimensions]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views
+from assessments import views, views_incidents
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,4 +11,9 @@ urlpatterns = [
     path("o/<slug:slug>/people/import/confirm/", views.people_import_confirm, name="people_import_confirm"),
     path("o/<slug:slug>/audit/", views.audit_log, name="audit_log"),
     path("o/<slug:slug>/members/", views.members, name="members"),
+    path("o/<slug:slug>/incidents/", views_incidents.incident_list, name="incident_list"),
+    path("o/<slug:slug>/incidents/new/", views_incidents.incident_create_view, name="incident_create"),
+    path("o/<slug:slug>/incidents/<int:pk>/", views_incidents.incident_detail, name="incident_detail"),
+    path("o/<slug:slug>/incidents/<int:pk>/edit/", views_incidents.incident_edit, name="incident_edit"),
+    path("o/<slug:slug>/incidents/<int:pk>/delete/", views_incidents.incident_delete_view, name="incident_delete"),
 ]

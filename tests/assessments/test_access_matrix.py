@@ -25,7 +25,7 @@ NOT_SCOPED = {"home", "login", "logout", "password_reset", "password_reset_done"
 # where make_kwargs(org) builds the URL's kwargs for organisation "acme" (e.g. an object id of acme);
 # NOT_SCOPED lists their URLs that are not organisation pages (e.g. the respondent's pages, no login).
 for _module in ("tests.surveys.access_rows", "tests.surveys.access_rows_fielding", "tests.surveys.access_rows_respond",
-                "tests.reports.access_rows"):
+                "tests.reports.access_rows", "tests.assessments.access_rows"):
     try:
         _rows = __import__(_module, fromlist=["ROWS"])
     except ModuleNotFoundError:

@@ -189,6 +189,14 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-drain": {"task": "trustier.tasks.outbox_drain", "schedule": 5.0},
     "waves-tick": {"task": "surveys.tasks.waves_tick", "schedule": 60.0},
 }
+# Trend snapshots nightly (crontab "minute hour day month weekday", default 02:30).
+from celery.schedules import crontab  # noqa: E402
+
+_snapshot_cron = env_str("TRUSTIER_SNAPSHOT_CRON", "30 2 * * *").split()
+CELERY_BEAT_SCHEDULE["snapshots-build"] = {
+    "task": "reports.tasks.snapshots_build",
+    "schedule": crontab(*_snapshot_cron),
+}
 TRUSTIER_SITE_URL = env_str("TRUSTIER_SITE_URL", "http://localhost:8000")  # links in emails sent by Celery
 # Respondent link lookups per IP per minute: unknown tokens (enumeration) and all lookups.
 TRUSTIER_RESPOND_FAILED_PER_MINUTE = env_int("TRUSTIER_RESPOND_FAILED_PER_MINUTE", 30)

@@ -1,0 +1,190 @@
+"""Trend snapshots (issue 7, point 1): materialise `wave_score` per wave into TrendSnapshot rows.
+
+`snapshots_build()` finds closed/released waves whose inputs changed (a cheap source hash of
+response/answer/invitation counts and max ids, the version fingerprint, the organisation's
+min_group_size, its unit tree and the previous wave's hash — change figures depend on it), and for
+each one: locks its SnapshotClaim row (FOR UPDATE SKIP LOCKED on PostgreSQL, so two workers never
+build the same wave; the lock dies with the connection, so no stale claims), re-checks the hash,
+scores it and replaces its rows in ONE transaction (delete + bulk_create).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import traceback
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import CharField, Count, Max, Sum
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from assessments.models import Unit, Wave
+from assessments.scoring import Settings
+from assessments.scoring.change import Summary, compare
+from reports.models import SnapshotClaim, SnapshotRun, TrendSnapshot
+from reports.wave_scoring import wave_score
+from surveys.models import Answer, Invitation, Response
+
+BUILT_STATUSES = (Wave.Status.CLOSED, Wave.Status.RELEASED)
+STAT_MEASURES = ("trust_index", "how", "why", "global_trust")
+FIGURES = ("n", "mean", "sd", "ci_low", "ci_high", "mean_pomp", "sd_pomp", "ci_low_pomp", "ci_high_pomp",
+           "n_favourable", "alpha", "alpha_ci_low", "alpha_ci_high", "omega")
+VERDICTS = {"up": "up", "down": "down"}
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def source_hashes() -> dict[int, str]:
+    """wave id → hash of its inputs, for every closed/released wave, in a constant number of queries."""
+    waves = list(Wave.objects.filter(status__in=BUILT_STATUSES)
+                 .order_by("assessment_id", "number")
+                 .values_list("id", "assessment_id", "assessment__organisation_id",
+                              "assessment__organisation__min_group_size", "assessment__instrument_version_id",
+                              "assessment__instrument_version__fingerprint"))
+    ids = [w[0] for w in waves]
+    top = Max(Cast("id", CharField()))  # ids are UUIDs: max() of their text, with the count, marks the set
+    responses = {r["wave_id"]: (r["n"], r["m"]) for r in Response.objects.filter(wave_id__in=ids).order_by()
+                 .values("wave_id").annotate(n=Count("id"), m=top)}
+    answers = {r["response__wave_id"]: (r["n"], r["m"], r["k"], r["s"])
+               for r in Answer.objects.filter(response__wave_id__in=ids).order_by().values("response__wave_id")
+               .annotate(n=Count("id"), m=top, k=Count("value"), s=Sum("value"))}  # edits change k or s
+    invitations = {r["wave_id"]: (r["n"], r["m"]) for r in Invitation.objects.filter(wave_id__in=ids).order_by()
+                   .values("wave_id").annotate(n=Count("id"), m=top)}
+    trees: dict[int, list] = {}
+    for org_id, unit_id, path in (Unit.objects.filter(organisation_id__in={w[2] for w in waves}).order_by("id")
+                                  .values_list("organisation_id", "id", "path")):
+        trees.setdefault(org_id, []).append((unit_id, path))
+    out: dict[int, str] = {}
+    previous: dict[int, str] = {}
+    for wave_id, assessment_id, org_id, min_group, version_id, fingerprint in waves:
+        parts = (wave_id, responses.get(wave_id), answers.get(wave_id), invitations.get(wave_id), version_id,
+                 fingerprint, min_group, trees.get(org_id, []), previous.get(assessment_id, ""))
+        digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+        out[wave_id] = previous[assessment_id] = digest
+    return out
+
+
+def _figures(stats: dict[str, Any]) -> dict[str, Any]:
+    row = {key: stats.get(key) for key in FIGURES}
+    row["pct_favourable"] = stats.get("pct_favourable_respondents")
+    row["pct_favourable_low"] = stats.get("pct_favourable_respondents_ci_low")
+    row["pct_favourable_high"] = stats.get("pct_favourable_respondents_ci_high")
+    return row
+
+
+def _is_stats(value: Any) -> bool:
+    return isinstance(value, dict) and "mean" in value and "n" in value
+
+
+def rows_of_scope(scope: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """measure → figures for one scope (organisation or unit) of wave_score's output; {} if suppressed."""
+    if scope.get("suppressed"):
+        return {}
+    rows: dict[str, dict[str, Any]] = {}
+    for dim, stats in (scope.get("dimensions") or {}).items():
+        if _is_stats(stats):
+            rows[dim] = _figures(stats)
+    for measure in STAT_MEASURES:
+        if _is_stats(scope.get(measure)):
+            rows[measure] = _figures(scope[measure])
+    intention = scope.get("intention")
+    if _is_stats(intention):
+        rows["intention"] = _figures(intention)
+    elif isinstance(intention, dict):
+        for key, stats in intention.items():
+            if _is_stats(stats):
+                rows[key] = _figures(stats)
+    rows["response_rate"] = {"n": scope.get("n"), "n_invited": scope.get("n_invited") or None,
+                             "mean": scope.get("response_rate")}
+    return rows
+
+
+def wave_rows(wave: Wave, *, source_hash: str, settings: Settings) -> list[TrendSnapshot]:
+    """Unsaved TrendSnapshot rows of `wave`, with change vs the previous comparable wave."""
+    assessment = wave.assessment
+    fingerprint = assessment.instrument_version.fingerprint
+    out = wave_score(wave, settings=settings)
+    unit_ids = dict(Unit.objects.filter(organisation_id=assessment.organisation_id).values_list("path", "id"))
+    scopes: list[tuple[int | None, dict]] = [(None, out)]
+    scopes += [(unit_ids[path], scope) for path, scope in sorted((out.get("units") or {}).items()) if path in unit_ids]
+    previous = (Wave.objects.filter(assessment=assessment, number__lt=wave.number, status__in=BUILT_STATUSES)
+                .order_by("-number").first())
+    before = {}
+    if previous is not None:
+        before = {(r.unit_id, r.measure): r for r in TrendSnapshot.objects.filter(
+            wave=previous, cut="", suppressed=False, fingerprint=fingerprint).exclude(measure="response_rate")}
+    now = timezone.now()
+    common = {"organisation_id": assessment.organisation_id, "assessment_id": assessment.pk, "wave": wave, "cut": "",
+              "fingerprint": fingerprint, "computed_at": now, "source_hash": source_hash}
+    rows = []
+    measures = sorted(rows_of_scope(out)) or ["response_rate"]
+    for unit_id, scope in scopes:
+        figures = rows_of_scope(scope)
+        if not figures:  # suppressed: a marker per measure, without any figure
+            rows += [TrendSnapshot(unit_id=unit_id, measure=m, suppressed=True, **common) for m in measures]
+            continue
+        for measure, values in sorted(figures.items()):
+            row = TrendSnapshot(unit_id=unit_id, measure=measure, **values, **common)
+            old = before.get((unit_id, measure))
+            if old is not None and row.mean_pomp is not None and old.mean_pomp is not None:
+                d = compare(Summary(row.n, row.mean_pomp, (row.sd_pomp or 0) ** 2 if row.sd_pomp is not None
+                                    else float("nan"), row.n_favourable or 0),
+                            Summary(old.n, old.mean_pomp, old.sd_pomp ** 2 if old.sd_pomp is not None
+                                    else float("nan"), old.n_favourable or 0))[0]
+                row.previous_wave = previous
+                row.diff, row.diff_ci_low, row.diff_ci_high, row.hedges_g = d.diff, d.ci_low, d.ci_high, d.hedges_g
+                row.verdict = VERDICTS.get(d.verdict, TrendSnapshot.Verdict.NONE)
+            rows.append(row)
+    return rows
+
+
+def wave_build(*, wave_id: int, source_hash: str, force: bool, worker: str, settings: Settings) -> int | None:
+    """Build one wave under its claim lock. Rows written, or None when skipped (claimed elsewhere / up to date)."""
+    SnapshotClaim.objects.bulk_create([SnapshotClaim(wave_id=wave_id)], ignore_conflicts=True)
+    with transaction.atomic():
+        claims = SnapshotClaim.objects.filter(wave_id=wave_id)
+        if connection.features.has_select_for_update_skip_locked:
+            claims = claims.select_for_update(skip_locked=True)
+        claim = claims.first()
+        if claim is None:  # another worker holds it
+            return None
+        if claim.source_hash == source_hash and not force:
+            return None  # built meanwhile by another worker
+        wave = Wave.objects.select_related("assessment__instrument_version", "assessment__organisation").get(pk=wave_id)
+        rows = wave_rows(wave, source_hash=source_hash, settings=settings)
+        TrendSnapshot.objects.filter(wave_id=wave_id).delete()
+        TrendSnapshot.objects.bulk_create(rows)
+        now = timezone.now()
+        SnapshotClaim.objects.filter(wave_id=wave_id).update(source_hash=source_hash, claimed_by=worker,
+                                                             claimed_at=now, built_at=now)
+    return len(rows)
+
+
+def snapshots_build(*, force: bool = False, settings: Settings = Settings()) -> SnapshotRun:
+    """Rebuild the snapshots of every closed/released wave whose inputs changed; idempotent."""
+    worker = worker_name()
+    run = SnapshotRun.objects.create(started_at=timezone.now(), claimed_by=worker)
+    try:
+        hashes = source_hashes()
+        stored = dict(SnapshotClaim.objects.filter(wave_id__in=hashes).values_list("wave_id", "source_hash"))
+        for wave_id, digest in hashes.items():  # in assessment/number order: the previous wave first
+            if not force and stored.get(wave_id) == digest:
+                continue
+            written = wave_build(wave_id=wave_id, source_hash=digest, force=force, worker=worker, settings=settings)
+            if written is not None:
+                run.waves_built += 1
+                run.rows_written += written
+        run.status = SnapshotRun.Status.OK
+    except Exception:
+        run.status = SnapshotRun.Status.FAILED
+        run.error = traceback.format_exc()[-4000:]
+        raise
+    finally:
+        run.finished_at = timezone.now()
+        run.save()
+    return run
