@@ -61,15 +61,15 @@ DEMO_INCIDENT = "Customer data sent to the wrong recipients"
 
 
 def demo_incident_seed(organisation: Organisation, *, now: datetime.datetime | None = None) -> Incident:
-    """One incident between wave 2 and wave 3: wave n opens at now - (91*(4-n)+6) days (surveys/demo.py),
-    so wave 3 opens at now - 97 days and the incident is 45 days before that."""
+    """One incident between wave 2 and wave 3: wave n opens at now - (91*(5-n)+6) days (surveys/demo.py
+    wave_opens), so wave 3 opens at now - 188 days and the incident is 45 days before that."""
     existing = Incident.objects.filter(organisation=organisation, title=DEMO_INCIDENT).first()
     if existing is not None:
         return existing
     now = now or timezone.now()
     owner = get_user_model().objects.filter(email=LOGINS[0][0]).first()
     return incident_create(
-        actor=owner, organisation=organisation, occurred_on=(now - datetime.timedelta(days=97 + 45)).date(), title=DEMO_INCIDENT,
+        actor=owner, organisation=organisation, occurred_on=(now - datetime.timedelta(days=188 + 45)).date(), title=DEMO_INCIDENT,
         dimensions=[Incident.Dimension.INTEGRITY, Incident.Dimension.RELIABILITY],
         units=list(Unit.objects.filter(organisation=organisation, path__startswith="Support")),
         description="A mail merge sent invoices with personal details of 312 customers to the wrong addresses. "

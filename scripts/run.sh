@@ -7,6 +7,7 @@ export DEBUG="${DEBUG:-true}"
 PY=.venv/bin/python
 $PY manage.py migrate --noinput -v0
 $PY manage.py seed_demo
+$PY manage.py snapshots_build
 .venv/bin/celery -A trustier worker -B -l warning -c 1 --pidfile= --schedule "${TRUSTIER_DATA_DIR:-.data}/celerybeat-schedule" &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null; wait $WORKER 2>/dev/null' EXIT INT TERM

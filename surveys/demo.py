@@ -1,8 +1,8 @@
 """Demo assessments with synthetic but realistic responses, so dashboards have something to show.
 
-Inside: three closed quarterly waves and one open wave. Trust differs per unit; an incident between
+Inside: four closed quarterly waves and one open wave. Trust differs per unit; an incident between
 the second and third wave (a data leak) lowers integrity and reliability in wave 3, and trust
-recovers partly in wave 4. Outside: one closed customer wave answered through an open link.
+recovers partly in wave 4 and the open wave 5. Outside: one closed customer wave answered through an open link.
 Responses are written the way `response_submit` writes anonymous ones: no invitation, day only.
 """
 
@@ -24,10 +24,11 @@ from surveys.tokens import token_hash, token_new
 # Latent trust per top-level unit (in scale points around the neutral 4).
 UNIT_LEVEL = {"Operations": -0.1, "Sales": 1.3, "Support": 0.7}
 # Shift per wave for the dimensions the incident touched (wave 3 follows the incident).
-INCIDENT_SHIFT = {1: 0.0, 2: 0.1, 3: -1.3, 4: -0.5}
+INCIDENT_SHIFT = {1: 0.0, 2: 0.1, 3: -1.3, 4: -0.5, 5: -0.3}
 INCIDENT_DIMENSIONS = {"integrity", "reliability"}
 DIMENSION_OFFSET = {"competence": 0.4, "reliability": 0.0, "integrity": 0.1, "empathy": -0.4}
-RESPONSE_RATE = {1: 0.78, 2: 0.74, 3: 0.81, 4: 0.45}
+RESPONSE_RATE = {1: 0.78, 2: 0.74, 3: 0.81, 4: 0.77, 5: 0.35}
+WAVES = 5  # the last one is open
 COMMENTS = {
     "nl": ["Meer openheid over besluiten.", "Houd de teamoverleggen vast.", "Sneller terugkoppelen na het incident.",
            "Luister naar de mensen op de werkvloer.", "De nieuwe planning werkt goed."],
@@ -54,9 +55,9 @@ def _inside(organisation: Organisation, version: InstrumentVersion, now: datetim
                                            languages=["nl", "en"])
     people = list(Person.objects.filter(organisation=organisation, is_active=True).select_related("unit"))
     rng = random.Random(2026)
-    for number in (1, 2, 3, 4):
-        opens = now - datetime.timedelta(days=91 * (4 - number) + 6)
-        is_open = number == 4
+    for number in range(1, WAVES + 1):
+        opens = wave_opens(number, now)
+        is_open = number == WAVES
         wave = Wave.objects.create(
             assessment=assessment, number=number, opens_at=opens, closes_at=opens + datetime.timedelta(days=21),
             reminder_days=[3, 7], status=Wave.Status.OPEN if is_open else Wave.Status.CLOSED, opened_at=opens,
@@ -68,6 +69,11 @@ def _inside(organisation: Organisation, version: InstrumentVersion, now: datetim
         respondents = [p for p in people if p.pk in answered]
         rng.shuffle(respondents)  # insertion order must not follow the invitation order
         _responses(wave, version, [(p.unit, p.attributes, p.language, _level(p)) for p in respondents], number, rng)
+
+
+def wave_opens(number: int, now: datetime.datetime) -> datetime.datetime:
+    """Quarterly: the open (last) wave opened 6 days ago."""
+    return now - datetime.timedelta(days=91 * (WAVES - number) + 6)
 
 
 def _level(person: Person) -> float:

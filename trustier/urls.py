@@ -16,4 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("assessments.urls")),
     path("", include("surveys.urls")),
+    path("", include("reports.urls")),
 ]

@@ -22,8 +22,8 @@ def test_seed_demo_creates_trend_with_a_dip_after_the_incident_and_is_idempotent
     demo = Organisation.objects.get(slug="demo")
     inside = Assessment.objects.get(organisation=demo, audience="inside")
     waves = list(inside.waves.order_by("number"))
-    # then there are three closed quarterly waves and one open wave, created once
-    assert [w.status for w in waves] == ["closed", "closed", "closed", "open"]
+    # then there are four closed quarterly waves and one open wave, created once
+    assert [w.status for w in waves] == ["closed", "closed", "closed", "closed", "open"]
     assert Assessment.objects.filter(organisation=demo).count() == 2
     assert Assessment.objects.get(organisation=demo, audience="outside").waves.get().responses.count() >= 40
     # and integrity dips after the incident (wave 3) and recovers partly (wave 4), competence does not dip
@@ -37,7 +37,7 @@ def test_seed_demo_creates_trend_with_a_dip_after_the_incident_and_is_idempotent
     # and anonymous responses carry no invitation
     assert not Response.objects.filter(invitation__isnull=False).exists()
     # and every unit with respondents has at least the anonymity threshold in each closed wave
-    for wave in waves[:3]:
+    for wave in waves[:4]:
         counts = {}
         for unit_id in wave.responses.values_list("unit_id", flat=True):
             counts[unit_id] = counts.get(unit_id, 0) + 1

@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("reports.urls_dashboard")),
+    path("", include("reports.urls_compare")),
+]
