@@ -17,6 +17,7 @@ from django.http import Http404
 
 from assessments.access import Access
 from assessments.disclosure import DisclosurePolicy, Node, suppress_tree
+from assessments.disclosure.live import stepped_count
 from assessments.models import Assessment, Membership, Unit, Wave
 from surveys.models import InstrumentVersion, Invitation
 
@@ -68,7 +69,8 @@ class RateRow:
 
 
 def wave_rates(*, access: Access, wave: Wave) -> list[RateRow]:
-    """Invited, answered and rate per unit (subtree totals), as far as the viewer may see. Two queries."""
+    """Invited, answered and rate per unit (subtree totals), as far as the viewer may see. Two queries.
+    While an anonymous wave is open, answered counts are rounded down to a multiple of the threshold."""
     organisation = access.organisation
     counts = {row["person__unit_id"]: row for row in Invitation.objects.filter(wave=wave).values("person__unit_id")
               .annotate(invited=Count("id"), answered=Count("id", filter=Q(answered=True))).order_by()}
@@ -83,9 +85,14 @@ def wave_rates(*, access: Access, wave: Wave) -> list[RateRow]:
     invited = suppress_tree(nodes("invited"), DisclosurePolicy(min_group=k, min_comments=max(10, k), min_raters=3))
     answered = suppress_tree(nodes("answered"), DisclosurePolicy()).sizes  # sizes only; decisions follow the invited counts
 
+    live_anonymous = wave.status == Wave.Status.OPEN and wave.assessment.anonymity == Assessment.Anonymity.ANONYMOUS
+
     def row(key, label, depth):
         shown = invited[key].published
-        return RateRow(key, label, depth, shown, invited.sizes[key] if shown else None, answered[key] if shown else None)
+        count = answered[key] if shown else None
+        if count is not None and live_anonymous:  # counts of an open anonymous wave move only in steps of k
+            count = stepped_count(count, k)
+        return RateRow(key, label, depth, shown, invited.sizes[key] if shown else None, count)
 
     rows = []
     if access.role != Membership.Role.MANAGER:

@@ -80,3 +80,17 @@ def test_the_wave_page_shows_too_few_to_show(client, personas, org):
     client.force_login(personas["manager"])
     page = client.get(f"/o/acme/assessments/waves/{wave.pk}/").content.decode()
     assert "too few to show" in page and "Operations" not in page
+
+
+def test_answered_counts_of_an_open_anonymous_wave_move_only_in_steps_of_the_threshold(personas, org):
+    # given an open anonymous wave where 7 of Sales' 10 have answered
+    wave = _wave(org, answered_in_north=7)
+    wave.refresh_from_db()
+    assert wave.status == "open" and wave.assessment.anonymity == "anonymous"
+    access = access_for_user(user=personas["owner"], slug="acme")
+    # when the owner looks at the live rates / then 7 shows as 5 (a multiple of k = 5), never the exact count
+    table = _table(wave_rates(access=access, wave=wave))
+    assert table["Sales"] == (10, 5, 50) and table["all"] == (20, 5, 25)
+    # and once the wave closes, the exact count is shown
+    wave.status = "closed"
+    assert _table(wave_rates(access=access, wave=wave))["Sales"] == (10, 7, 70)
