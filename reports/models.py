@@ -1,5 +1,6 @@
 """Trend snapshots (issue 7, point 1): one row per wave × unit × cut × measure, rebuilt when inputs change."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +10,17 @@ class TrendSnapshot(models.Model):
 
     Suppressed rows carry no figures at all (not even n). `cut` is blank: wave_score has no
     attribute cuts yet. Change fields compare with the previous closed/released wave of the same
-    assessment, only when both snapshots were built from versions with the same fingerprint."""
+    assessment, only when both snapshots were built from versions with the same fingerprint.
+
+    Measures: the dimensions, trust_index, how, why, global_trust, intention, response_rate;
+    "item:<key>" per scored item (organisation and published units; mean/sd/ci on the response
+    scale after reverse-keying, n = people who answered it, pct_favourable = % of them above the
+    midpoint with a Wilson interval); "driver:<dimension>" (organisation only: mean = general
+    dominance weight, the dimension's share of the variance of `outcome`, 0..1, ci = bootstrap
+    interval, n = respondents used) and "driver_r2" (mean = total R²).
+    rest_*: unit minus the rest of the organisation (POMP points, Welch interval, Benjamini–Hochberg
+    q over the engine's heatmap family), on unit rows of the four dimensions and trust_index only,
+    and only when the rest has at least the organisation's min_group_size respondents."""
 
     class Verdict(models.TextChoices):
         UP = "up", _("up")
@@ -49,6 +60,12 @@ class TrendSnapshot(models.Model):
     diff_ci_high = models.FloatField(null=True, blank=True)
     hedges_g = models.FloatField(null=True, blank=True)
     verdict = models.CharField(max_length=10, choices=Verdict.choices, blank=True)
+    rest_diff = models.FloatField(null=True, blank=True)
+    rest_ci_low = models.FloatField(null=True, blank=True)
+    rest_ci_high = models.FloatField(null=True, blank=True)
+    rest_q = models.FloatField(null=True, blank=True)
+    rest_significant = models.BooleanField(null=True, blank=True)
+    outcome = models.CharField(max_length=40, blank=True)
     computed_at = models.DateTimeField()
     source_hash = models.CharField(max_length=64)
 
@@ -65,6 +82,43 @@ class TrendSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.wave_id}/{self.unit_id or '-'}/{self.cut or '-'}/{self.measure}"
+
+
+class SnapshotComment(models.Model):
+    """One published free-text answer, listed under one scope (unit subtree; null = organisation).
+
+    Rebuilt with the wave's TrendSnapshot rows. Only scopes published under the comments threshold
+    (max(10, min_group_size), with complementary suppression over the unit tree) get comments; a
+    comment is listed under every such scope that contains its respondent. `position` is a seeded
+    shuffle: never the order of submission. No response id, date or respondent unit is kept."""
+
+    wave = models.ForeignKey("assessments.Wave", on_delete=models.CASCADE, related_name="snapshot_comments")
+    unit = models.ForeignKey("assessments.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    item_key = models.CharField(max_length=64)
+    text = models.TextField()
+    language = models.CharField(max_length=8, blank=True)
+    position = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["wave", "unit", "item_key", "position"]
+        indexes = [models.Index(fields=["wave", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.wave_id}/{self.unit_id or '-'}/{self.item_key}#{self.position}"
+
+
+class SnapshotAlert(models.Model):
+    """The one alert digest a user got for a wave's significant drops (unique: rebuilding never resends)."""
+
+    wave = models.ForeignKey("assessments.Wave", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["wave", "user"], name="one_alert_per_wave_and_user")]
+
+    def __str__(self) -> str:
+        return f"wave {self.wave_id} → user {self.user_id}"
 
 
 class SnapshotClaim(models.Model):
@@ -99,3 +153,4 @@ class SnapshotRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"
+

@@ -5,7 +5,8 @@ response/answer/invitation counts and max ids, the version fingerprint, the orga
 min_group_size, its unit tree and the previous wave's hash — change figures depend on it), and for
 each one: locks its SnapshotClaim row (FOR UPDATE SKIP LOCKED on PostgreSQL, so two workers never
 build the same wave; the lock dies with the connection, so no stale claims), re-checks the hash,
-scores it and replaces its rows in ONE transaction (delete + bulk_create).
+scores it and replaces its rows and its published comments in ONE transaction (delete + bulk_create).
+Alerts for significant drops are sent afterwards, outside that transaction (reports.alerts).
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from django.utils import timezone
 from assessments.models import Unit, Wave
 from assessments.scoring import Settings
 from assessments.scoring.change import Summary, compare
-from reports.models import SnapshotClaim, SnapshotRun, TrendSnapshot
-from reports.wave_scoring import wave_score
+from assessments.scoring.engine import HEATMAP_MEASURES
+from reports.models import SnapshotClaim, SnapshotComment, SnapshotRun, TrendSnapshot
+from reports.wave_scoring import wave_comments, wave_score
 from surveys.models import Answer, Invitation, Response
 
 BUILT_STATUSES = (Wave.Status.CLOSED, Wave.Status.RELEASED)
@@ -33,6 +35,8 @@ STAT_MEASURES = ("trust_index", "how", "why", "global_trust")
 FIGURES = ("n", "mean", "sd", "ci_low", "ci_high", "mean_pomp", "sd_pomp", "ci_low_pomp", "ci_high_pomp",
            "n_favourable", "alpha", "alpha_ci_low", "alpha_ci_high", "omega")
 VERDICTS = {"up": "up", "down": "down"}
+ITEM_PREFIX, DRIVER_PREFIX, DRIVER_R2 = "item:", "driver:", "driver_r2"
+BUILD_VERSION = 2  # part of every source hash: a builder that stores more rebuilds every wave once
 
 
 def worker_name() -> str:
@@ -62,7 +66,7 @@ def source_hashes() -> dict[int, str]:
     out: dict[int, str] = {}
     previous: dict[int, str] = {}
     for wave_id, assessment_id, org_id, min_group, version_id, fingerprint in waves:
-        parts = (wave_id, responses.get(wave_id), answers.get(wave_id), invitations.get(wave_id), version_id,
+        parts = (BUILD_VERSION, wave_id, responses.get(wave_id), answers.get(wave_id), invitations.get(wave_id), version_id,
                  fingerprint, min_group, trees.get(org_id, []), previous.get(assessment_id, ""))
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()
         out[wave_id] = previous[assessment_id] = digest
@@ -101,14 +105,52 @@ def rows_of_scope(scope: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 rows[key] = _figures(stats)
     rows["response_rate"] = {"n": scope.get("n"), "n_invited": scope.get("n_invited") or None,
                              "mean": scope.get("response_rate")}
+    for key, figures in (scope.get("item_figures") or {}).items():
+        rows[ITEM_PREFIX + key] = dict(figures)
     return rows
 
 
-def wave_rows(wave: Wave, *, source_hash: str, settings: Settings) -> list[TrendSnapshot]:
-    """Unsaved TrendSnapshot rows of `wave`, with change vs the previous comparable wave."""
+def rest_figures(scope: dict[str, Any], measure: str, *, organisation_n: int | None,
+                 min_group: int) -> dict[str, Any]:
+    """The engine's unit-vs-rest cell of `measure` as rest_* fields; {} when not computed or when the
+    rest of the organisation has fewer than `min_group` respondents (its figure would be disclosed)."""
+    cell = (scope.get("versus_rest") or {}).get(measure)
+    if measure not in HEATMAP_MEASURES or not cell or cell.get("diff") is None:
+        return {}
+    if organisation_n is None or scope.get("n") is None or organisation_n - scope["n"] < min_group:
+        return {}
+    return {"rest_diff": cell["diff"], "rest_ci_low": cell.get("ci_low"), "rest_ci_high": cell.get("ci_high"),
+            "rest_q": cell.get("q_value"), "rest_significant": cell.get("significant")}
+
+
+def driver_rows(drivers: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """measure → fields of the organisation's key-driver rows; {} when the engine computed none."""
+    predictors = (drivers or {}).get("predictors") or {}
+    if not predictors:
+        return {}
+    outcome, n = drivers.get("outcome") or "", drivers.get("n")
+    rows = {DRIVER_PREFIX + name: {"n": n, "mean": p.get("weight"), "ci_low": p.get("ci_low"),
+                                   "ci_high": p.get("ci_high"), "outcome": outcome}
+            for name, p in predictors.items()}
+    rows[DRIVER_R2] = {"n": n, "mean": drivers.get("r_squared"), "ci_low": drivers.get("r_squared_ci_low"),
+                       "ci_high": drivers.get("r_squared_ci_high"), "outcome": outcome}
+    return rows
+
+
+def _marked(measure: str) -> bool:
+    """Measures that get a `suppressed` marker row for a hidden unit (not items: the dimensions say it)."""
+    return not measure.startswith((ITEM_PREFIX, DRIVER_PREFIX)) and measure != DRIVER_R2
+
+
+def wave_rows(wave: Wave, *, source_hash: str, settings: Settings,
+              out: dict[str, Any] | None = None) -> list[TrendSnapshot]:
+    """Unsaved TrendSnapshot rows of `wave`, with change vs the previous comparable wave.
+
+    `out`: wave_score's result when the caller already has it."""
     assessment = wave.assessment
     fingerprint = assessment.instrument_version.fingerprint
-    out = wave_score(wave, settings=settings)
+    out = wave_score(wave, settings=settings) if out is None else out
+    min_group = assessment.organisation.min_group_size
     unit_ids = dict(Unit.objects.filter(organisation_id=assessment.organisation_id).values_list("path", "id"))
     scopes: list[tuple[int | None, dict]] = [(None, out)]
     scopes += [(unit_ids[path], scope) for path, scope in sorted((out.get("units") or {}).items()) if path in unit_ids]
@@ -121,15 +163,17 @@ def wave_rows(wave: Wave, *, source_hash: str, settings: Settings) -> list[Trend
     now = timezone.now()
     common = {"organisation_id": assessment.organisation_id, "assessment_id": assessment.pk, "wave": wave, "cut": "",
               "fingerprint": fingerprint, "computed_at": now, "source_hash": source_hash}
-    rows = []
-    measures = sorted(rows_of_scope(out)) or ["response_rate"]
+    rows = [TrendSnapshot(unit_id=None, measure=measure, **values, **common)
+            for measure, values in sorted(driver_rows(out.get("drivers")).items())]
+    measures = [m for m in sorted(rows_of_scope(out)) if _marked(m)] or ["response_rate"]
     for unit_id, scope in scopes:
         figures = rows_of_scope(scope)
         if not figures:  # suppressed: a marker per measure, without any figure
             rows += [TrendSnapshot(unit_id=unit_id, measure=m, suppressed=True, **common) for m in measures]
             continue
         for measure, values in sorted(figures.items()):
-            row = TrendSnapshot(unit_id=unit_id, measure=measure, **values, **common)
+            rest = rest_figures(scope, measure, organisation_n=out.get("n"), min_group=min_group) if unit_id else {}
+            row = TrendSnapshot(unit_id=unit_id, measure=measure, **values, **rest, **common)
             old = before.get((unit_id, measure))
             if old is not None and row.mean_pomp is not None and old.mean_pomp is not None:
                 d = compare(Summary(row.n, row.mean_pomp, (row.sd_pomp or 0) ** 2 if row.sd_pomp is not None
@@ -140,6 +184,23 @@ def wave_rows(wave: Wave, *, source_hash: str, settings: Settings) -> list[Trend
                 row.diff, row.diff_ci_low, row.diff_ci_high, row.hedges_g = d.diff, d.ci_low, d.ci_high, d.hedges_g
                 row.verdict = VERDICTS.get(d.verdict, TrendSnapshot.Verdict.NONE)
             rows.append(row)
+    return rows
+
+
+def comment_rows(wave: Wave, scopes: list[str]) -> list[SnapshotComment]:
+    """Unsaved SnapshotComment rows: every published comment under every published scope holding it."""
+    comments = wave_comments(wave, scopes)
+    if not comments:
+        return []
+    unit_ids = dict(Unit.objects.filter(organisation_id=wave.assessment.organisation_id).values_list("path", "id"))
+    position: dict[tuple[str, str], int] = {}
+    rows = []
+    for scope, key, text, language in comments:
+        if scope and scope not in unit_ids:
+            continue
+        place = position[scope, key] = position.get((scope, key), -1) + 1
+        rows.append(SnapshotComment(wave=wave, unit_id=unit_ids.get(scope) if scope else None, item_key=key,
+                                    text=text, language=language, position=place))
     return rows
 
 
@@ -156,9 +217,13 @@ def wave_build(*, wave_id: int, source_hash: str, force: bool, worker: str, sett
         if claim.source_hash == source_hash and not force:
             return None  # built meanwhile by another worker
         wave = Wave.objects.select_related("assessment__instrument_version", "assessment__organisation").get(pk=wave_id)
-        rows = wave_rows(wave, source_hash=source_hash, settings=settings)
+        out = wave_score(wave, settings=settings)
+        rows = wave_rows(wave, source_hash=source_hash, settings=settings, out=out)
+        comments = comment_rows(wave, out.get("comment_scopes") or [])
         TrendSnapshot.objects.filter(wave_id=wave_id).delete()
         TrendSnapshot.objects.bulk_create(rows)
+        SnapshotComment.objects.filter(wave_id=wave_id).delete()
+        SnapshotComment.objects.bulk_create(comments)
         now = timezone.now()
         SnapshotClaim.objects.filter(wave_id=wave_id).update(source_hash=source_hash, claimed_by=worker,
                                                              claimed_at=now, built_at=now)

@@ -11,22 +11,33 @@ Plus the version/assessment/organisation look-ups. Unanswered and "don't know" (
 Responses without a unit, or whose unit has been deleted, count for the organisation only.
 Disclosure: the organisation's `min_group_size` through `reports.score_file.tree_suppressor`
 (primary + complementary suppression over the unit tree).
+
+Added to the engine's dict for the snapshots (issue 7): `item_figures` per published scope (the
+engine's ItemStats carry no mean/sd/interval), and `comment_scopes`: the paths whose comments may be
+shown (comments threshold max(10, min_group_size), complementary suppression with comments=True).
 """
 
 from __future__ import annotations
 
+import hashlib
+import random
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from django.db import connection
 from django.db.models import Count, Max, Q
 
+from assessments.disclosure import DisclosurePolicy
+from assessments.disclosure.tree import Node, suppress_tree
 from assessments.models import Unit, Wave
-from assessments.scoring import ItemSpec, Settings, score_dataset
+from assessments.scoring import ItemSpec, Settings, direct_counts, recode, score_dataset, t_interval, wilson
+from assessments.scoring.groups import Membership, ancestors, moments, parent_path, unit_membership
+from assessments.scoring.jsonsafe import number
 from reports.score_file import TRUST_GIVEN_ROLES, tree_suppressor
 from surveys.instrument_format import scored_items
 from surveys.instrument_store import version_to_format
-from surveys.models import Invitation, Item, Response
+from surveys.models import Answer, Invitation, Item, Response
 
 OUTCOME_ROLES = ("global_trust", "intention")
 
@@ -83,8 +94,77 @@ def wave_score(wave: Wave, *, settings: Settings = Settings()) -> dict[str, Any]
         invited[path] = invited.get(path, 0) + count
     if not len(values):
         return {"suppressed": True, "n": 0, "n_invited": sum(invited.values()), "units": {}, "waves": {},
-                "drivers": None}
+                "drivers": None, "comment_scopes": []}
     units = [paths.get(u, "") if u is not None else "" for u in unit_ids]
     result = score_dataset(values, specs, units=units, invited=invited,
                            suppress=tree_suppressor(organisation.min_group_size), settings=settings)
-    return result.to_dict()
+    out = result.to_dict()
+    membership = unit_membership(units)
+    figures = item_figures(values, specs, membership, level=settings.level)
+    for path, scope in [("", out), *out["units"].items()]:
+        if not scope.get("suppressed"):
+            scope["item_figures"] = figures[path]
+    sizes = dict(zip(membership.labels, (int(n) for n in membership.sizes), strict=True))
+    out["comment_scopes"] = sorted(comment_scopes(sizes, organisation.min_group_size))
+    return out
+
+
+def item_figures(values: np.ndarray, specs: Sequence[ItemSpec], membership: Membership, *,
+                 level: float = 0.95) -> dict[str, dict[str, dict[str, Any]]]:
+    """path → item key → n, mean, sd, t-interval (response scale after reverse-keying, and POMP),
+    n_favourable (answers above the midpoint) and their percentage with a Wilson interval.
+
+    Pure numpy: one bincount pass per item over the (respondent, subtree) pairs."""
+    recoded = recode(values, specs)
+    out: dict[str, dict[str, dict[str, Any]]] = {label: {} for label in membership.labels}
+    for column, spec in enumerate(specs):
+        width = spec.scale_max - spec.scale_min
+        mo = moments((recoded[:, column] - spec.scale_min) * 100 / width, membership)
+        sd = np.sqrt(mo.var)
+        low, high = t_interval(mo.mean, sd, mo.n, level)
+        fav_low, fav_high = wilson(mo.favourable, mo.n, level)
+
+        def raw(x: float, shift: bool = True, spec: ItemSpec = spec, width: int = width) -> float | None:
+            value = number(x)
+            return None if value is None else (spec.scale_min if shift else 0) + value * width / 100
+
+        for g, label in enumerate(membership.labels):
+            n = int(mo.n[g])
+            out[label][spec.key] = {
+                "n": n, "mean": raw(mo.mean[g]), "sd": raw(sd[g], shift=False), "ci_low": raw(low[g]),
+                "ci_high": raw(high[g]), "mean_pomp": number(mo.mean[g]), "sd_pomp": number(sd[g]),
+                "ci_low_pomp": number(low[g]), "ci_high_pomp": number(high[g]),
+                "n_favourable": int(mo.favourable[g]),
+                "pct_favourable": number(100 * mo.favourable[g] / n) if n else None,
+                "pct_favourable_low": number(100 * fav_low[g]), "pct_favourable_high": number(100 * fav_high[g]),
+            }
+    return out
+
+
+def comment_scopes(sizes: dict[str, int], min_group: int) -> set[str]:
+    """Paths ('' = organisation) whose comments may be published: at least max(10, min_group)
+    respondents AND published by the tree suppression at the comments threshold, so that no
+    difference of published comment lists isolates a group below that threshold."""
+    policy = DisclosurePolicy(min_group=min_group, min_comments=max(10, min_group))
+    direct = direct_counts(sizes)
+    ordered = sorted(sizes, key=lambda p: (p.count("/") + bool(p), p))
+    decisions = suppress_tree([Node(p, parent_path(p), direct[p]) for p in ordered], policy, comments=True).decisions
+    k = policy.threshold(comments=True)
+    return {path for path, decision in decisions.items() if decision.published and sizes[path] >= k}
+
+
+def wave_comments(wave: Wave, scopes: Sequence[str]) -> list[tuple[str, str, str, str]]:
+    """(scope path, item key, text, language) for every comment of `wave` under every published scope
+    containing its respondent, in a shuffled order seeded by the wave id (never submission order)."""
+    if not scopes:
+        return []
+    published = set(scopes)
+    paths = dict(Unit.objects.filter(organisation_id=wave.assessment.organisation_id).values_list("id", "path"))
+    rows = sorted((paths.get(unit_id, "") if unit_id is not None else "", key, text.strip(), language or "")
+                  for unit_id, key, text, language in Answer.objects.filter(
+                      response__wave=wave, item__role="comment").exclude(text="").order_by()
+                  .values_list("response__unit_id", "item__key", "text", "response__language")
+                  if text.strip())
+    random.Random(hashlib.sha256(f"comments:{wave.pk}".encode()).hexdigest()).shuffle(rows)
+    return [(scope, key, text, language) for path, key, text, language in rows
+            for scope in ancestors(path) if scope in published]
