@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: run test lint venv bench-import bench-score bench-submit
+.PHONY: run test lint venv bench-import bench-score bench-submit bench-dashboard
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv .venv
@@ -28,3 +28,6 @@ bench-score: $(STAMP)
 
 bench-submit: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/trustier_bench} $(PY) benchmarks/submit_wave.py
+
+bench-dashboard: $(STAMP)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/trustier_bench} $(PY) benchmarks/dashboard.py

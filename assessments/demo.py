@@ -26,7 +26,7 @@ LOGINS = [
 ]
 
 
-def demo_rows(n: int = 80) -> list[dict]:
+def demo_rows(n: int = 160) -> list[dict]:  # enough respondents per wave (≥ 100) for key drivers
     rng = random.Random(42)
     rows = []
     for i in range(1, n + 1):

@@ -117,6 +117,8 @@ class Assessment(models.Model):
     languages = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # The after-incident pulse launched from this incident (one per incident; its waves follow the repair).
+    incident = models.OneToOneField("Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="pulse")
 
     class Meta:
         ordering = ["-created_at", "-id"]

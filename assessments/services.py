@@ -93,3 +93,61 @@ def member_invite(*, actor, organisation: Organisation, email: str, full_name: s
             None, [email],
         )
     return membership_set(actor=actor, organisation=organisation, user=user, role=role, unit=unit)
+
+
+CLIENT_SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$"
+CLIENT_LANGUAGES = ("nl", "en")
+
+
+@transaction.atomic
+def client_organisation_create(*, actor, name: str, slug: str, owner_email: str, owner_name: str = "",
+                               language: str = "nl", base_url: str) -> Organisation:
+    """A consultant's new client: the organisation, the actor as its consultant, and its owner invited
+    (a new user gets a set-password link, an existing one a notice) in `language`. All of it audited."""
+    import re
+
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+    from django.core.mail import send_mail
+    from django.core.validators import validate_email
+    from django.db import IntegrityError
+    from django.urls import reverse
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    name, slug, owner_email = name.strip(), slug.strip(), owner_email.strip().lower()
+    if not Membership.objects.filter(user=actor, role=Membership.Role.CONSULTANT).exists():
+        raise DomainError(_("Only consultants can create client organisations."))
+    if not name or len(name) > 200:
+        raise DomainError(_("An organisation needs a name of at most 200 characters."))
+    if not re.match(CLIENT_SLUG_PATTERN, slug):
+        raise DomainError(_("Use 1 to 50 lower-case letters, digits and hyphens for the address."))
+    if language not in CLIENT_LANGUAGES:
+        raise DomainError(_("Choose Dutch or English."))
+    try:
+        validate_email(owner_email)
+    except ValidationError:
+        raise DomainError(_("Enter a valid email address for the client's owner.")) from None
+    if owner_email == actor.email.lower():
+        raise DomainError(_("You take part as the consultant: invite the client's own owner."))
+    try:
+        with transaction.atomic():  # a savepoint: a double submit (same slug) ends here, not in a 500
+            organisation = Organisation.objects.create(name=name, slug=slug)
+    except IntegrityError:
+        raise DomainError(_("The address %(slug)s is taken: choose another.") % {"slug": slug}) from None
+    audit_record(actor=actor, organisation=organisation, verb="organisation.created", obj=organisation,
+                 after={"name": name, "slug": slug, "min_group_size": organisation.min_group_size})
+    membership_set(actor=actor, organisation=organisation, user=actor, role=Membership.Role.CONSULTANT)
+    existing = get_user_model().objects.filter(email=owner_email).first()
+    with translation.override(language):
+        owner = member_invite(actor=actor, organisation=organisation, email=owner_email, full_name=owner_name.strip(),
+                              role=Membership.Role.OWNER, unit=None, base_url=base_url).user
+        if existing is not None:
+            link = base_url + reverse("organisation", kwargs={"slug": slug})
+            send_mail(_("You are now owner of %(org)s on Trustier") % {"org": name},
+                      _("%(actor)s made you owner of %(org)s on Trustier. Open it here:\n%(link)s")
+                      % {"actor": actor, "org": name, "link": link}, None, [owner_email])
+    if existing is None and owner.language != language:
+        owner.language = language
+        owner.save(update_fields=["language"])
+    return organisation

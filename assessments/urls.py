@@ -1,9 +1,11 @@
 from django.urls import path
 
-from assessments import views, views_incidents
+from assessments import views, views_incidents, views_workspace
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("workspace/", views_workspace.workspace, name="workspace"),
+    path("workspace/clients/new/", views_workspace.client_create, name="client_create"),
     path("o/<slug:slug>/", views.organisation, name="organisation"),
     path("o/<slug:slug>/units/", views.units, name="units"),
     path("o/<slug:slug>/people/", views.people, name="people"),

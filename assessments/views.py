@@ -22,6 +22,8 @@ IMPORT_DIR = settings.DATA_DIR / "imports"
 @login_required
 def home(request):
     memberships = list(request.user.memberships.select_related("organisation"))
+    if any(m.role == "consultant" for m in memberships):
+        return redirect("workspace")
     if len(memberships) == 1:
         return redirect("organisation", slug=memberships[0].organisation.slug)
     return render(request, "assessments/home.html", {"memberships": memberships})

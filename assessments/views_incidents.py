@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -13,13 +15,16 @@ from assessments.models import Incident
 from assessments.services import DomainError
 
 EDIT_INCIDENTS = {Role.OWNER, Role.CONSULTANT}
+# Sections a higher app adds to the incident page, called as section(request, access, incident) → HTML.
+# The app ladder forbids importing them here; reports registers its trust-repair block in its AppConfig.ready().
+INCIDENT_SECTIONS: list[Callable[[HttpRequest, Access, Incident], str]] = []
 
 
 def _can_edit(access: Access) -> bool:
     return access.role in EDIT_INCIDENTS
 
 
-def _incident_get(*, access: Access, pk: int) -> Incident:
+def incident_get(*, access: Access, pk: int) -> Incident:
     incident = (Incident.objects.filter(organisation=access.organisation, pk=pk)
                 .select_related("created_by").prefetch_related("units").first())
     if incident is None:
@@ -37,8 +42,10 @@ def incident_list(request, slug):
 @login_required
 def incident_detail(request, slug, pk):
     access = access_for_user(user=request.user, slug=slug)
-    incident = _incident_get(access=access, pk=pk)
-    return render(request, "assessments/incidents/detail.html", {"access": access, "incident": incident, "can_edit": _can_edit(access)})
+    incident = incident_get(access=access, pk=pk)
+    sections = [section(request, access, incident) for section in INCIDENT_SECTIONS]  # rendered templates: safe HTML
+    return render(request, "assessments/incidents/detail.html",
+                  {"access": access, "incident": incident, "can_edit": _can_edit(access), "sections": sections})
 
 
 @login_required
@@ -60,7 +67,7 @@ def incident_create_view(request, slug):
 @login_required
 def incident_edit(request, slug, pk):
     access = access_for_user(user=request.user, slug=slug)
-    incident = _incident_get(access=access, pk=pk)
+    incident = incident_get(access=access, pk=pk)
     access.require(_can_edit(access))
     form = IncidentForm(request.POST or None, organisation=access.organisation, initial=IncidentForm.initial_for(incident))
     if request.method == "POST" and form.is_valid():
@@ -77,7 +84,7 @@ def incident_edit(request, slug, pk):
 @login_required
 def incident_delete_view(request, slug, pk):
     access = access_for_user(user=request.user, slug=slug)
-    incident = _incident_get(access=access, pk=pk)
+    incident = incident_get(access=access, pk=pk)
     access.require(_can_edit(access))
     if request.method == "POST":
         incident_delete(actor=request.user, incident=incident)

@@ -3,6 +3,9 @@ row here fails `test_every_url_has_a_row`."""
 
 from __future__ import annotations
 
+import importlib
+from pathlib import Path
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -21,15 +24,11 @@ MATRIX = {
 # URLs that are not organisation pages, with the reason they are outside the matrix.
 NOT_SCOPED = {"home", "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
               "password_reset_complete", "set_language", "health"}
-# Rows of other apps (tests/<app>/access_rows.py): ROWS maps name -> (method, {persona: status}[, make_kwargs]),
+# Rows of other apps (every tests/<app>/access_rows*.py): ROWS maps name -> (method, {persona: status}[, make_kwargs]),
 # where make_kwargs(org) builds the URL's kwargs for organisation "acme" (e.g. an object id of acme);
 # NOT_SCOPED lists their URLs that are not organisation pages (e.g. the respondent's pages, no login).
-for _module in ("tests.surveys.access_rows", "tests.surveys.access_rows_fielding", "tests.surveys.access_rows_respond",
-                "tests.reports.access_rows", "tests.assessments.access_rows"):
-    try:
-        _rows = __import__(_module, fromlist=["ROWS"])
-    except ModuleNotFoundError:
-        continue
+for _path in sorted(Path(__file__).parents[1].glob("*/access_rows*.py")):
+    _rows = importlib.import_module(f"tests.{_path.parent.name}.{_path.stem}")
     MATRIX.update(getattr(_rows, "ROWS", {}))
     NOT_SCOPED |= getattr(_rows, "NOT_SCOPED", set())
 

@@ -65,11 +65,13 @@ def test_detail_page_shows_the_facts_and_no_fake_numbers(client, personas, org):
     # when the viewer opens list and detail
     listing = client.get(_url("incident_list")).content.decode()
     page = client.get(_url("incident_detail", pk=incident.pk)).content.decode()
-    # then both show it, the detail says the trend comes later, and there is no edit button
+    # then both show it, the detail says no wave before exists yet (no made-up figure), and there is no edit button
     assert "Outage" in listing
     assert "Systems down for a day." in page and "reliability" in page and "The whole organisation" in page
-    assert "The trend around this incident appears here once trend snapshots exist." in page
+    assert "No wave closed before this incident, so there is no level before to compare with." in page
+    assert "n = " not in page and "a clear drop" not in page
     assert _url("incident_edit", pk=incident.pk) not in page
+    assert "Launch an after-incident pulse" not in page
 
 
 @pytest.mark.parametrize(("overrides", "field", "message"), [

@@ -49,10 +49,10 @@ def test_consultant_switches_between_client_organisations(client, personas, othe
     consultant = personas["consultant"]
     MembershipFactory(user=consultant, organisation=other_org, role="consultant")
     client.force_login(consultant)
-    # when they open the start page
-    response = client.get(reverse("home"))
-    # then both organisations are offered and each opens
-    assert {m.organisation.slug for m in response.context["memberships"]} == {"acme", "other"}
+    # when they open the start page / then it sends them to their workspace, where both clients are offered
+    response = client.get(reverse("home"), follow=True)
+    assert response.redirect_chain == [(reverse("workspace"), 302)]
+    assert {card.slug for card in response.context["cards"]} == {"acme", "other"}
     assert client.get(reverse("people", kwargs={"slug": "other"})).status_code == 200
 
 

@@ -1,0 +1,68 @@
+"""The dashboards run a constant number of SQL statements, whatever the number of units, waves or responses."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import MembershipFactory, OrganisationFactory, unit_tree
+from tests.reports.test_dashboard_data import build, incident_between
+
+SMALL = (["Sales/North", "Operations"], 2, 6)
+LARGE = (["Sales/North", "Sales/South", "Sales/East", "Operations/Plant", "Operations/Depot", "Finance", "HR",
+          "IT"], 5, 9)
+
+
+def organisation(slug: str, paths: list[str], waves: int, per_unit: int):
+    """An organisation with `paths` (leaf units, each with `per_unit` respondents per wave), built snapshots,
+    an incident between the first waves, an owner and a manager of the first top-level unit."""
+    org = OrganisationFactory(slug=slug, name=slug.title())
+    org.test_units = unit_tree(org, paths)
+    assessment, made = build(org, waves=waves, sizes={p: per_unit for p in paths})
+    incident_between(org, made)
+    incident_between(org, made, units=[org.test_units[paths[-1]]], title="Local outage")
+    owner = MembershipFactory(organisation=org, role="owner").user
+    top = org.test_units[paths[0].split("/")[0]]
+    manager = MembershipFactory(organisation=org, role="manager", unit=top).user
+    return org, owner, manager, org.test_units[paths[0]]
+
+
+def pages(org, leaf):
+    return {"dashboard": reverse("dashboard", kwargs={"slug": org.slug}),
+            "dashboard_unit": reverse("dashboard_unit", kwargs={"slug": org.slug, "unit_pk": leaf.pk}),
+            "dashboard_heatmap": reverse("dashboard_heatmap", kwargs={"slug": org.slug})}
+
+
+def counts(client, org, owner, manager, leaf) -> dict[tuple[str, str], int]:
+    out = {}
+    for who, user in (("owner", owner), ("manager", manager)):
+        client.force_login(user)
+        for name, path in pages(org, leaf).items():
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(path)
+            assert response.status_code == 200
+            out[who, name] = len(ctx.captured_queries)
+    return out
+
+
+@pytest.mark.django_db
+def test_query_count_is_the_same_for_2_units_2_waves_and_8_units_5_waves(client, django_assert_num_queries) -> None:
+    # given a small organisation (2 units, 2 waves) and a large one (8 leaf units, 5 waves)
+    small = organisation("small", *SMALL)
+    large = organisation("large", *LARGE)
+    # when each page is opened by the owner and by a manager in the small organisation
+    expected = counts(client, *small)
+    # then the large organisation's pages run exactly as many statements
+    for who, user in (("owner", large[1]), ("manager", large[2])):
+        client.force_login(user)
+        for name, path in pages(large[0], large[3]).items():
+            with django_assert_num_queries(expected[who, name]):
+                response = client.get(path)
+            assert response.status_code == 200
+            board = response.context["board"]
+            assert board.selection.wave.number == 5 and (name == "dashboard_heatmap" or len(board.trend) == 5)
+    # and the numbers stay small (printed for the note)
+    print("dashboard queries:", expected)
+    assert max(expected.values()) <= 12
