@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: run test lint venv bench-import bench-score bench-submit bench-dashboard
+.PHONY: run test lint venv bench-import bench-score bench-submit bench-dashboard bench-exports
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv .venv
@@ -31,3 +31,6 @@ bench-submit: $(STAMP)
 
 bench-dashboard: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/trustier_bench} $(PY) benchmarks/dashboard.py
+
+bench-exports: $(STAMP)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/trustier_bench} $(PY) benchmarks/exports.py

@@ -13,6 +13,9 @@ class Organisation(models.Model):
     slug = models.SlugField(unique=True)
     min_group_size = models.PositiveSmallIntegerField(_("minimum group size"), default=5)
     created_at = models.DateTimeField(default=timezone.now)
+    # Branding of reports (cover and headings): a validated, re-encoded PNG under MEDIA_ROOT/logos, and a colour
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    brand_colour = models.CharField(_("colour"), max_length=7, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views, views_incidents, views_workspace
+from assessments import views, views_branding, views_incidents, views_workspace
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -8,6 +8,8 @@ urlpatterns = [
     path("workspace/clients/new/", views_workspace.client_create, name="client_create"),
     path("o/<slug:slug>/", views.organisation, name="organisation"),
     path("o/<slug:slug>/units/", views.units, name="units"),
+    path("o/<slug:slug>/branding/", views_branding.branding, name="branding"),
+    path("o/<slug:slug>/branding/logo.png", views_branding.branding_logo, name="branding_logo"),
     path("o/<slug:slug>/people/", views.people, name="people"),
     path("o/<slug:slug>/people/import/", views.people_import, name="people_import"),
     path("o/<slug:slug>/people/import/confirm/", views.people_import_confirm, name="people_import_confirm"),

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -154,3 +155,47 @@ class SnapshotRun(models.Model):
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"
 
+
+class ReportExport(models.Model):
+    """One export job (issue 8): requested → running → ready / failed; the file lives under MEDIA_ROOT/exports."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    class Content(models.TextChoices):
+        REPORT = "report", _("Report with figures")
+        RESPONDENTS = "respondents", _("Answers per respondent (no identifying fields)")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        RUNNING = "running", _("running")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+        PURGED = "purged", _("removed after the retention period")
+
+    organisation = models.ForeignKey("assessments.Organisation", on_delete=models.CASCADE, related_name="+")
+    wave = models.ForeignKey("assessments.Wave", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("assessments.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                             help_text="Empty: the whole organisation")
+    format = models.CharField(max_length=8, choices=Format.choices)
+    content = models.CharField(max_length=12, choices=Content.choices, default=Content.REPORT)
+    language = models.CharField(max_length=8)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.TextField(blank=True)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    size = models.BigIntegerField(null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "-requested_at"], name="export_org_requested")]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} {self.wave_id} {self.status}"

@@ -26,3 +26,6 @@ ROWS = {
     "incident_delete": ("get", EDIT, _incident),
 }
 NOT_SCOPED: set[str] = set()
+
+ROWS["branding"] = ("get", EDIT)
+ROWS["branding_logo"] = ("get", {"owner": 404, "manager": 404, "consultant": 404, "viewer": 404})  # no logo yet

@@ -124,3 +124,26 @@ def test_cells_that_spreadsheets_would_run_as_formulas_become_text(tmp_path) -> 
     sheet = openpyxl.load_workbook(tmp_path / "h.xlsx").active
     assert all(sheet.cell(row=i, column=1).data_type == "s" and sheet.cell(row=i, column=1).value.startswith("'")
                for i in range(2, len(hostile) + 2))
+
+
+def test_the_command_writes_the_same_pdf_report(tmp_path, wave) -> None:
+    # when automation asks for the PDF in Dutch
+    out = tmp_path / "report.pdf"
+    call_command("export_report", "--wave", str(wave.pk), "--format", "pdf", "--output", str(out), "--language", "nl",
+                 stdout=io.StringIO())
+    # then it is a PDF with the snapshot's Trust Index, and the run is in the audit log
+    import subprocess
+
+    from trustier.models import AuditEvent
+
+    text = " ".join(subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout.split())
+    index = TrendSnapshot.objects.get(wave=wave, unit=None, measure="trust_index")
+    assert f"De Vertrouwensindex is {round(index.mean_pomp)} van de 100" in text
+    assert AuditEvent.objects.filter(verb="export.command").count() == 1
+
+
+def test_the_command_refuses_a_pdf_of_an_open_wave(tmp_path, org) -> None:
+    wave = WaveFactory(assessment=AssessmentFactory(organisation=org), status=Wave.Status.OPEN)
+    with pytest.raises(CommandError, match="no built results") as refused:
+        export(tmp_path, wave, fmt="pdf")
+    assert refused.value.returncode == 2

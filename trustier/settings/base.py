@@ -198,6 +198,8 @@ CELERY_BEAT_SCHEDULE["snapshots-build"] = {
     "task": "reports.tasks.snapshots_build",
     "schedule": crontab(*_snapshot_cron),
 }
+CELERY_BEAT_SCHEDULE["exports-maintain"] = {"task": "reports.tasks.exports_maintain", "schedule": 600.0}
+TRUSTIER_EXPORT_KEEP_DAYS = env_int("TRUSTIER_EXPORT_KEEP_DAYS", 14)  # export files are deleted after this
 TRUSTIER_SITE_URL = env_str("TRUSTIER_SITE_URL", "http://localhost:8000")  # links in emails sent by Celery
 # Respondent link lookups per IP per minute: unknown tokens (enumeration) and all lookups.
 TRUSTIER_RESPOND_FAILED_PER_MINUTE = env_int("TRUSTIER_RESPOND_FAILED_PER_MINUTE", 30)
@@ -221,4 +223,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every layout step at INFO and every refused URL at ERROR; keep its warnings only
+    "loggers": {"weasyprint": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
 }
