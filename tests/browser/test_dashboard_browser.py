@@ -35,7 +35,7 @@ def log_in(page, live_server, user) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
-def test_manager_reads_dashboard_drills_down_and_opens_heatmap(live_server, page, org):
+def test_manager_reads_dashboard_drills_down_opens_heatmap_and_incident(live_server, page, org):
     # given three waves for Sales/North, Sales/South and Operations, an incident, and the manager of Sales
     assessment, waves = build(org, waves=3, sizes={"Sales/North": 30, "Sales/South": 14, "Operations": 25})
     incident_between(org, waves, title="New commission plan announced")
@@ -71,6 +71,12 @@ def test_manager_reads_dashboard_drills_down_and_opens_heatmap(live_server, page
     page.get_by_text("Show as a table").click()
     expect(page.get_by_role("table")).to_be_visible()
     shoot(page, "heatmap")
+    # and open the incident from the navigation: its page shows the trust before and after it
+    page.get_by_role("link", name="Incidents", exact=True).click()
+    page.get_by_role("link", name="New commission plan announced").click()
+    expect(page.get_by_role("heading", name="Trust before and after the incident")).to_be_visible()
+    expect(page.get_by_role("table").first).to_contain_text("Reliability")
+    shoot(page, "incident")
     # and nothing was requested from anywhere but this server
     assert outside == []
 
