@@ -16,7 +16,8 @@ ORGANISATION = ""
 
 class ExportForm(forms.Form):
     wave = forms.ModelChoiceField(label=_("Wave"), queryset=None, widget=forms.Select(attrs={"class": "form-select"}))
-    unit = forms.ChoiceField(label=_("Part of the organisation"), widget=forms.Select(attrs={"class": "form-select"}))
+    unit = forms.ChoiceField(label=_("Part of the organisation"), required=False,  # "" = the whole organisation
+                             widget=forms.Select(attrs={"class": "form-select"}))
     content = forms.ChoiceField(label=_("Contents"), choices=ReportExport.Content.choices, initial="report",
                                 widget=forms.RadioSelect)
     format = forms.ChoiceField(label=_("Format"), choices=ReportExport.Format.choices, initial="pdf",
@@ -45,4 +46,6 @@ class ExportForm(forms.Form):
             self.add_error("format", _("Answers per respondent are exported as CSV or XLSX, not as PDF."))
         unit = data.get("unit")
         data["unit"] = self.access.units().get(pk=int(unit)) if unit else None
+        if data["unit"] is None and self.access.role == Role.MANAGER:
+            self.add_error("unit", _("Choose a unit: you see your part of the organisation only."))
         return data

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from assessments.access import Access, Role
-from assessments.models import Incident, Wave
+from assessments.models import Assessment, Incident, Wave
 from reports import charts
 from reports.measures import DIMENSIONS, LABELS
 from reports.models import SnapshotComment, TrendSnapshot
@@ -112,13 +112,16 @@ def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
 
 
 def selection_get(*, access: Access, params) -> Selection:
-    """The organisation's assessments with built snapshots (newest first), and the one chosen by
-    `assessment=<id>` / `wave=<number>` (defaults: newest assessment, its latest built wave). One query.
+    """The organisation's assessments with built snapshots (employee assessments first, then after-incident
+    pulses and customer assessments; newest first within each), and the one chosen by `assessment=<id>` /
+    `wave=<number>` (defaults: the first of that order, its latest built wave). One query.
     Unknown or foreign ids, nonsense and waves without snapshots → 404."""
     assessment_id, wave_number = _int_param(params, "assessment"), _int_param(params, "wave")
     built = TrendSnapshot.objects.filter(wave=OuterRef("pk"), cut="")
     rows = (Wave.objects.filter(assessment__organisation=access.organisation).filter(Exists(built))
-            .order_by("-assessment__created_at", "-assessment_id", "number")
+            .annotate(kind=Case(When(assessment__audience=Assessment.Audience.INSIDE, assessment__incident__isnull=True,
+                                     then=0), default=1))
+            .order_by("kind", "-assessment__created_at", "-assessment_id", "number")
             .values_list("id", "number", "closed_at", "closes_at", "assessment_id", "assessment__name",
                          "assessment__instrument_version_id", "assessment__anonymity"))
     grouped: dict[int, dict[str, Any]] = {}

@@ -285,3 +285,16 @@ def test_parameters_are_404_when_nothing_is_built(client, personas) -> None:
     client.force_login(personas["owner"])
     assert client.get(url("dashboard"), {"assessment": 1}).status_code == 404
     assert client.get(url("dashboard_heatmap"), {"wave": 1}).status_code == 404
+
+
+def test_the_default_is_the_employee_assessment_even_when_a_customer_one_is_newer(client, org, personas):
+    # given an employee assessment and, created later, a customer assessment, both with results
+    inside, _ = build(org, waves=1, name="Employee trust")
+    outside, _ = build(org, waves=1, name="Customer trust")
+    outside.audience = "outside"
+    outside.save(update_fields=["audience"])
+    # when the owner opens the dashboard without choosing / then the employee assessment is shown
+    client.force_login(personas["owner"])
+    board = client.get(reverse("dashboard", kwargs={"slug": org.slug})).context["board"]
+    assert board.selection.assessment.id == inside.pk
+    assert [a.id for a in board.selection.assessments] == [inside.pk, outside.pk]

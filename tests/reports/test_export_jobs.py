@@ -175,3 +175,32 @@ def test_open_waves_and_respondent_pdfs_are_refused_with_a_message(org, personas
     open_wave = WaveFactory(assessment=AssessmentFactory(organisation=org), status=Wave.Status.OPEN)
     with pytest.raises(export_jobs.ExportError, match="closed waves only"):
         request(personas["owner"], org, open_wave)
+
+
+def test_the_form_requests_an_organisation_pdf_and_shows_its_progress(client, org, personas, wave) -> None:
+    # given the owner on the exports page
+    client.force_login(personas["owner"])
+    url = reverse("exports", kwargs={"slug": org.slug})
+    assert client.get(url).status_code == 200
+    # when they ask for the whole organisation's PDF in Dutch
+    response = client.post(url, {"wave": wave.pk, "unit": "", "content": "report", "format": "pdf", "language": "nl"})
+    # then they land on the job's page, which refreshes itself until the worker is done
+    export = ReportExport.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/exports/{export.pk}/")
+    page = client.get(response["Location"]).content.decode()
+    assert 'http-equiv="refresh"' in page and export.unit is None and export.language == "nl"
+    export_build(export_id=export.pk)
+    assert "Download" in client.get(response["Location"]).content.decode()
+
+
+def test_the_form_tells_a_manager_to_choose_a_unit(client, org, personas, wave) -> None:
+    client.force_login(personas["manager"])
+    url = reverse("exports", kwargs={"slug": org.slug})
+    # a manager cannot pick the whole organisation, nor a unit outside Sales, nor respondent rows
+    for data in ({"unit": ""}, {"unit": org.test_units["Operations"].pk}, {"content": "respondents", "format": "csv"}):
+        form = {"wave": wave.pk, "unit": org.test_units["Sales"].pk, "content": "report", "format": "pdf",
+                "language": "en", **data}
+        assert client.post(url, form).status_code == 200
+    assert not ReportExport.objects.exists()
+    form["content"], form["format"] = "report", "pdf"
+    assert client.post(url, form).status_code == 302
