@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.db.models import Case, When
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from assessments.access import Access, Role
-from assessments.models import Wave
+from assessments.models import Assessment, Wave
 from reports.export_jobs import RESPONDENT_ROLES
 from reports.exports import EXPORTABLE
 from reports.models import ReportExport
@@ -29,7 +30,10 @@ class ExportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.access = access
         waves = (Wave.objects.filter(assessment__organisation=access.organisation, status__in=EXPORTABLE)
-                 .select_related("assessment").order_by("-closes_at", "-number"))
+                 .select_related("assessment")
+                 .annotate(kind=Case(When(assessment__audience=Assessment.Audience.INSIDE,
+                                          assessment__incident__isnull=True, then=0), default=1))
+                 .order_by("kind", "-closes_at", "-number"))  # the employee assessment's latest wave first
         self.fields["wave"].queryset = waves
         self.fields["wave"].label_from_instance = lambda w: f"{w.assessment.name} · {_('wave')} {w.number}"
         self.fields["wave"].empty_label = None
