@@ -16,6 +16,10 @@ class Organisation(models.Model):
     # Branding of reports (cover and headings): a validated, re-encoded PNG under MEDIA_ROOT/logos, and a colour
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     brand_colour = models.CharField(_("colour"), max_length=7, blank=True)
+    # Privacy (issue 10): respondent-level data of a wave is deleted this many months after it closed; empty = keep.
+    respondent_data_months = models.PositiveSmallIntegerField(_("keep respondent data (months)"), null=True, blank=True, default=24)
+    # Security (issue 10): owners and consultants must use two-factor authentication to open this organisation.
+    require_two_factor = models.BooleanField(_("require two-factor authentication for owners and consultants"), default=False)
 
     class Meta:
         ordering = ["name"]
@@ -150,6 +154,9 @@ class Wave(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # Outside audiences: an open link anyone may answer (hash of its token only).
     open_link_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # Set by the retention job (reports/privacy.py) once responses, answers, drafts and invitations are deleted;
+    # the snapshot builder then keeps this wave's aggregates as they are.
+    respondent_data_purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["assessment", "number"]

@@ -45,7 +45,8 @@ def worker_name() -> str:
 
 def source_hashes() -> dict[int, str]:
     """wave id → hash of its inputs, for every closed/released wave, in a constant number of queries."""
-    waves = list(Wave.objects.filter(status__in=BUILT_STATUSES)
+    # purged waves (reports/privacy.py retention) keep their snapshots: no inputs left to rebuild them from
+    waves = list(Wave.objects.filter(status__in=BUILT_STATUSES, respondent_data_purged_at__isnull=True)
                  .order_by("assessment_id", "number")
                  .values_list("id", "assessment_id", "assessment__organisation_id",
                               "assessment__organisation__min_group_size", "assessment__instrument_version_id",

@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("reports.urls_dashboard")),
     path("", include("reports.urls_compare")),
     path("", include("reports.urls_exports")),
+    path("", include("reports.urls_privacy")),
 ]

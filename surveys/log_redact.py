@@ -31,6 +31,10 @@ class RedactRespondentTokens(logging.Filter):
             return True
         if "/r/" in message:
             record.msg, record.args = redact(message), None
+        # Django's request loggers pass the request itself as `extra` (AdminEmailHandler and error trackers
+        # print its path): a respondent's request is dropped from the record, the message above stays.
+        if "/r/" in str(getattr(getattr(record, "request", None), "path", "")):
+            record.request = None
         return True
 
 

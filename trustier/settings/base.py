@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -113,6 +114,34 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 
+# --- Login throttling and session lifetime (issue 10, T13; tests/trustier/test_auth_security.py)
+# django-axes counts failed logins in the database (works with Redis down) per account + client IP:
+# AXES_FAILURE_LIMIT failures lock that pair out for AXES_COOLOFF_MINUTES; a successful login or a
+# completed password reset clears them. Other accounts and other IPs are unaffected.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = ["trustier.login_throttle.ThrottleBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # Django's login forms post the email under this name
+AXES_USERNAME_CALLABLE = "trustier.login_throttle.username_from"
+AXES_CLIENT_IP_CALLABLE = "trustier.login_throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "trustier.login_throttle.lockout_response"
+AXES_VERBOSE = False  # axes prints every login and reset to stdout otherwise
+AXES_DISABLE_ACCESS_LOG = True  # no table of every login's IP and browser: the audit log is ours
+AXES_VERBOSE = False  # log lines name no email or IP (they are masked either way)
+# Behind a reverse proxy: the request.META key holding the client address (e.g. HTTP_X_FORWARDED_FOR)
+# and how many trusted proxies append to it. Default: the TCP peer (REMOTE_ADDR).
+TRUSTIER_CLIENT_IP_HEADER = env_str("TRUSTIER_CLIENT_IP_HEADER", "REMOTE_ADDR")
+TRUSTIER_TRUSTED_PROXY_COUNT = env_int("TRUSTIER_TRUSTED_PROXY_COUNT", 1)
+# Idle timeout = SESSION_COOKIE_AGE (above), renewed by every request; absolute ceiling since login.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"  # never cache-only: Redis down must not log everyone out
+SESSION_SAVE_EVERY_REQUEST = True
+TRUSTIER_SESSION_ABSOLUTE_AGE = env_int("TRUSTIER_SESSION_ABSOLUTE_AGE", 24 * 3600)
+MIDDLEWARE += ["trustier.session_expiry.AbsoluteSessionExpiryMiddleware", "axes.middleware.AxesMiddleware"]
+
 # --- Languages: Dutch and English are both first-class.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
@@ -205,6 +234,15 @@ TRUSTIER_SITE_URL = env_str("TRUSTIER_SITE_URL", "http://localhost:8000")  # lin
 TRUSTIER_RESPOND_FAILED_PER_MINUTE = env_int("TRUSTIER_RESPOND_FAILED_PER_MINUTE", 30)
 TRUSTIER_RESPOND_LOOKUPS_PER_MINUTE = env_int("TRUSTIER_RESPOND_LOOKUPS_PER_MINUTE", 1000)
 
+# --- Privacy: retention of respondent-level data (issue 10, point 2; reports/privacy.py, T15)
+# Daily (crontab, default 03:15): delete responses, answers, drafts and invitations of waves closed longer ago
+# than their organisation's `respondent_data_months`; the snapshots (aggregates) are kept.
+CELERY_IMPORTS = ["reports.tasks_privacy"]
+CELERY_BEAT_SCHEDULE["privacy-retention"] = {
+    "task": "reports.tasks_privacy.retention_apply",
+    "schedule": crontab(*env_str("TRUSTIER_RETENTION_CRON", "15 3 * * *").split()),
+}
+
 # --- Security (production-like unless DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG
@@ -217,6 +255,50 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Content-Security-Policy and no-store (issue 10, T12; tests/trustier/test_headers.py)
+# django-csp 4.0 sends this policy on every response: no inline script, no inline style, no event-handler
+# attributes (templates load static/js/*.js and static/css/*.css instead). SVG charts use presentation
+# attributes, which CSP does not govern. Emails and the PDF template keep their inline styles: neither is
+# served to a browser under this policy.
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+# Cache-Control: no-store on the respondent's pages, the account pages and every file download
+# (any response with Content-Disposition: attachment), so no shared or browser cache keeps them.
+MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "trustier.headers.NoStoreMiddleware")
+TRUSTIER_NO_STORE_URL_NAMES = {
+    "respond", "respond_open", "respond_copy",
+    "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
+}
+
+# --- Two-factor authentication (issue 10; trustier/two_factor.py, tests/trustier/test_two_factor.py)
+# django-otp: TOTP apps plus one-time recovery codes. A user with a confirmed device must enter a code after
+# the password before any page opens (trustier.two_factor.TwoFactorMiddleware, after OTPMiddleware). Wrong
+# codes are throttled per device: after n failures the next try waits 2^(n-1) seconds (django-otp's factor 1).
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "django_otp.middleware.OTPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "trustier.two_factor.TwoFactorMiddleware")
+OTP_LOGIN_URL = "two_factor_verify"
+OTP_TOTP_ISSUER = "Trustier"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+TRUSTIER_NO_STORE_URL_NAMES |= {"two_factor", "two_factor_setup", "two_factor_recovery", "two_factor_disable",
+                                "two_factor_verify"}
 
 LOGGING = {
     "version": 1,
