@@ -33,7 +33,7 @@ import sys
 import time
 import warnings
 
-from score_wave import ensure_database, mib  # same database handling as bench-score
+from score_wave import django_on_postgres, mib  # same database handling as bench-score
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trustier.settings.test")
@@ -60,17 +60,7 @@ COMMENTS = ["More openness about decisions.", "Keep the team meetings.", "Listen
 
 
 def main() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("set DATABASE_URL=postgres://…/trustier_bench (the benchmark needs PostgreSQL)")
-    ensure_database(url)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    django_on_postgres()
     figures: dict[str, str] = {}
     t0 = time.perf_counter()
     bench = Bench()

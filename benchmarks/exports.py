@@ -26,7 +26,7 @@ import tracemalloc
 os.environ.setdefault("BENCH_WAVES", "1")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dashboard import PER_WAVE, Bench  # noqa: E402 - after the environment is set
-from score_wave import ensure_database, mib  # noqa: E402
+from score_wave import django_on_postgres, mib  # noqa: E402
 
 REPEAT = max(3, int(os.environ.get("BENCH_REPEAT", "3")))
 
@@ -51,14 +51,7 @@ def measured(label: str, run) -> tuple[float, int]:
 
 
 def main() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("set DATABASE_URL=postgres://…/trustier_bench (the benchmark needs PostgreSQL)")
-    ensure_database(url)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    django_on_postgres()
     from django.db import connection
 
     from assessments.access import access_for_user
@@ -71,7 +64,6 @@ def main() -> None:
     from reports.wave_scoring import wave_specs
     from surveys.models import Response
 
-    call_command("migrate", verbosity=0)
     t0 = time.perf_counter()
     bench = Bench()
     bench.wave_add(1)

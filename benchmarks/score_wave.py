@@ -56,7 +56,8 @@ def mib(n_bytes: float) -> str:
     return f"{n_bytes / 1024 / 1024:,.0f} MiB"
 
 
-def main() -> None:
+def django_on_postgres() -> None:
+    """Check DATABASE_URL, create the database when missing, set Django up and migrate (every benchmark)."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("set DATABASE_URL=postgres://…/trustier_bench (the benchmark needs PostgreSQL)")
@@ -68,6 +69,10 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def main() -> None:
+    django_on_postgres()
     wave, item_ids = setup_wave()
     t0 = time.perf_counter()
     load(wave, item_ids)
