@@ -61,8 +61,7 @@ def main() -> None:
     from reports.pdf_report import report_pdf
     from reports.snapshots import snapshots_build
     from reports.tabular import csv_write, xlsx_write
-    from reports.wave_scoring import wave_specs
-    from surveys.models import Response
+    from reports.wave_scoring import pivot_sql, wave_specs
 
     t0 = time.perf_counter()
     bench = Bench()
@@ -79,9 +78,7 @@ def main() -> None:
     def exports_of(wave: Wave, rows: int) -> None:
         print(f"wave {wave.number} ({rows:,} responses):")
         _specs, item_ids = wave_specs(wave.assessment.instrument_version)
-        pivot = _pivot(item_ids)  # the query respondents_table streams, for COPY
-        query = Response.objects.filter(wave=wave).order_by("id").annotate(**pivot).values_list("unit_id", *pivot)
-        copy_sql = connection.ops.compose_sql(*query.query.sql_with_params())
+        copy_sql = connection.ops.compose_sql(*pivot_sql(wave, item_ids, order_by=("id",)))  # what the CSV streams
 
         def copy_out() -> None:
             with connection.cursor() as cursor, open(os.path.join(out, "copy.csv"), "w") as target:
@@ -127,12 +124,6 @@ def main() -> None:
 
 def _table(table):
     return table.header, table.rows
-
-
-def _pivot(item_ids: list[int]) -> dict:
-    from django.db.models import Max, Q
-
-    return {f"i{n}": Max("answers__value", filter=Q(answers__item_id=item_id)) for n, item_id in enumerate(item_ids)}
 
 
 def _shrink(wave, keep: int) -> None:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from assessments.models import Unit, Wave
 from reports.measures import measure_label
 from reports.models import TrendSnapshot
-from reports.wave_scoring import wave_specs
+from reports.wave_scoring import pivot_sql, wave_specs
 
 FIGURE_FIELDS = ("n", "n_invited", "mean", "ci_low", "ci_high", "mean_pomp", "ci_low_pomp", "ci_high_pomp",
                  "pct_favourable", "pct_favourable_low", "pct_favourable_high", "alpha", "alpha_ci_low",
@@ -111,13 +111,7 @@ def _nearest_published(path: str, published: set[str]) -> str:
 
 def _answer_rows(wave: Wave, item_ids: list[int]) -> Iterator[tuple]:
     """(unit_id, value per item) for each response, in random-UUID order, from a server-side cursor."""
-    from django.db.models import Max, Q
-
-    from surveys.models import Response
-
-    columns = {f"i{n}": Max("answers__value", filter=Q(answers__item_id=item_id)) for n, item_id in enumerate(item_ids)}
-    query = Response.objects.filter(wave=wave).order_by("id").annotate(**columns).values_list("unit_id", *columns)
-    sql, params = query.query.sql_with_params()
+    sql, params = pivot_sql(wave, item_ids, order_by=("id",))
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(CHUNK):

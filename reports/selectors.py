@@ -24,6 +24,7 @@ from assessments.models import Assessment, Incident, Wave
 from reports import charts
 from reports.measures import DIMENSIONS, LABELS
 from reports.models import SnapshotComment, TrendSnapshot
+from surveys.instrument_format.fields import placeholders_filled
 from surveys.models import Item
 
 HEADLINE = ("trust_index", *DIMENSIONS)
@@ -500,7 +501,7 @@ def _item_texts(version_id: int, organisation: str) -> dict[str, str]:
     for key, text in Item.objects.filter(version_id=version_id).values_list("key", "text"):
         text = text or {}
         wording = text.get(language) or text.get("en") or next(iter(text.values()), key)
-        out[key] = str(wording).replace("{organisation}", organisation).replace("{name}", "…")
+        out[key] = placeholders_filled(wording, organisation)
     return out
 
 

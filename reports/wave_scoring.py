@@ -59,13 +59,19 @@ def wave_specs(version) -> tuple[list[ItemSpec], list[int]]:
     return specs, item_ids
 
 
-def wave_matrix(wave: Wave, item_ids: list[int]) -> tuple[np.ndarray, list[int | None]]:
-    """Respondents × items values (NaN = no answer / don't know) and each respondent's unit id."""
+def pivot_sql(wave: Wave, item_ids: list[int], *, order_by: tuple[str, ...] = ()) -> tuple[str, tuple]:
+    """SQL and parameters of one row per response of `wave`: unit_id, then the value of each item in
+    `item_ids` (`MAX(value) FILTER (WHERE item_id = …)`: the database pivots, NULL = unanswered/don't know)."""
     columns = {f"i{n}": Max("answers__value", filter=Q(answers__item_id=item_id))
                for n, item_id in enumerate(item_ids)}
-    query = (Response.objects.filter(wave=wave).order_by().annotate(**columns)
+    query = (Response.objects.filter(wave=wave).order_by(*order_by).annotate(**columns)
              .values_list("unit_id", *columns)).query
-    sql, params = query.sql_with_params()
+    return query.sql_with_params()
+
+
+def wave_matrix(wave: Wave, item_ids: list[int]) -> tuple[np.ndarray, list[int | None]]:
+    """Respondents × items values (NaN = no answer / don't know) and each respondent's unit id."""
+    sql, params = pivot_sql(wave, item_ids)
     with connection.cursor() as cursor:  # the ORM's SQL, without its per-row converters (1 s per 100k rows)
         cursor.execute(sql, params)
         data = cursor.fetchall()

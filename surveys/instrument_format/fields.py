@@ -80,6 +80,11 @@ def placeholders_in(text: str) -> frozenset[str]:
     return frozenset(_PLACEHOLDER.findall(text))
 
 
+def placeholders_filled(text: str, organisation: str, name: str = "…") -> str:
+    """A text as a reader sees it: {organisation} and {name} replaced ("…" for a missing value)."""
+    return str(text).replace("{organisation}", organisation or "…").replace("{name}", name or "…")
+
+
 def text(p: Problems, path: Path, value: Any) -> str | None:
     """One text shown to people: non-empty, trimmed, printable, with known placeholders only."""
     if not isinstance(value, str):

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 
 from django import template
 
+from surveys.instrument_format.fields import placeholders_filled
+
 register = template.Library()
 
 
@@ -22,7 +24,7 @@ def lang(texts, language):
 @register.filter
 def fill(text, organisation):
     """Replace the {organisation} placeholder for display."""
-    return str(text).replace("{organisation}", organisation or "…").replace("{name}", "…")
+    return placeholders_filled(text, organisation)
 
 
 @register.filter
