@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, TextField
@@ -33,6 +34,7 @@ from reports.snapshots import source_hashes
 from surveys.models import Answer, Draft, Invitation, Response
 from surveys.tokens import draft_key_for
 from trustier.audit import audit_record
+from trustier.login_throttle import normalised_email
 from trustier.models import AuditEvent, OutboxMessage
 
 MAX_MONTHS = 240
@@ -183,6 +185,8 @@ def person_residue(*, person_id: int, email: str, organisation_id: int) -> dict[
         "answers": Answer.objects.filter(response__invitation__person_id=person_id).count(),
         "drafts": Draft.objects.filter(key__in=[draft_key_for(h) for h in hashes]).count() if hashes else 0,
         "outbox": _outbox_to(email).count() if email else 0,
+        "login_records": sum(m.objects.filter(username=normalised_email(email)).count()
+                             for m in (AccessAttempt, AccessFailureLog, AccessLog)) if email else 0,
         "audit_with_data": AuditEvent.objects.filter(
             Q(organisation_id=organisation_id, object_type="person", object_id=str(person_id)) & ~Q(object_repr=ERASED)
         ).count() + (AuditEvent.objects.annotate(text=Cast("after", TextField())).filter(text__icontains=email).count()
@@ -204,6 +208,7 @@ def person_erase(*, actor, person: Person) -> dict[str, int]:
         "drafts": Draft.objects.filter(key__in=draft_keys).delete()[0] if draft_keys else 0,
         "invitations": invitations.delete()[0],
         "emails": _outbox_to(email).delete()[0] if email else 0,
+        "login_records": _login_records_delete(email) if email else 0,
     }
     audit = AuditEvent.objects.filter(_person_audit(person))
     counts["audit_redacted"] = audit.update(object_repr=ERASED, before={}, after={})
@@ -216,6 +221,12 @@ def person_erase(*, actor, person: Person) -> dict[str, int]:
     audit_record(actor=actor, organisation=organisation, verb="person.erased", obj=None,
                  after={"person_id": person_id, **counts})
     return counts
+
+
+def _login_records_delete(email: str) -> int:
+    """django-axes keeps the email of every login attempt (username) with the IP: erase those of the person."""
+    username = normalised_email(email)
+    return sum(model.objects.filter(username=username).delete()[0] for model in (AccessAttempt, AccessFailureLog, AccessLog))
 
 
 def _keep_built_aggregates(before: dict[int, str]) -> None:

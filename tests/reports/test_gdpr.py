@@ -116,6 +116,9 @@ def test_erasure_leaves_zero_residual_rows(client, personas, org, erin, capsys):
     client.force_login(personas["owner"])
     url = reverse("person_erase", kwargs={"slug": "acme", "pk": erin.pk})
     anonymous_before = Response.objects.filter(invitation__isnull=True).count()
+    # and a mistyped login of hers, which the login throttle keeps with her email
+    client.__class__().post(reverse("login"), {"username": EMAIL.upper(), "password": "wrong"})
+    assert _rows_mentioning(EMAIL).get("axes.AccessAttempt") == 1
     # when the owner opens the erase page, then sends it without ticking the confirmation
     assert "Erin" in client.get(url).content.decode()
     assert client.post(url, {}).status_code == 200 and Person.objects.filter(pk=erin.pk).exists()
