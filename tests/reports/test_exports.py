@@ -14,7 +14,7 @@ from assessments.models import Wave
 from reports.models import TrendSnapshot
 from reports.snapshots import snapshots_build
 from reports.tabular import csv_lines, neutralise, xlsx_write
-from tests.factories import AssessmentFactory, WaveFactory
+from tests.factories import AssessmentFactory, WaveFactory, unit_tree
 from tests.reports.test_snapshots import FAST
 from tests.reports.test_wave_scoring import fill
 
@@ -147,3 +147,48 @@ def test_the_command_refuses_a_pdf_of_an_open_wave(tmp_path, org) -> None:
     with pytest.raises(CommandError, match="no built results") as refused:
         export(tmp_path, wave, fmt="pdf")
     assert refused.value.returncode == 2
+
+
+PAYLOADS = ['=cmd|" -c calc"!A0', "+SUM(1;2)", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "=1+1"]
+
+
+def _trigger_led(value) -> bool:
+    """A text cell a spreadsheet would run: starts with = + - @ tab or CR and is not a plain number."""
+    if not isinstance(value, str) or not value or value[0] not in "=+-@\t\r":
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return True
+    return False
+
+
+def test_t3_hostile_names_export_as_text_in_csv_and_xlsx(tmp_path, org) -> None:
+    # given units named with spreadsheet-formula payloads, each with enough respondents to be shown
+    # (leading tabs and CRs are trimmed from names when stored; the rest stays as typed)
+    units = list(unit_tree(org, PAYLOADS).values())
+    wave = WaveFactory(assessment=AssessmentFactory(organisation=org), status=Wave.Status.CLOSED)
+    fill(wave, [unit for unit in units for _ in range(6)])
+    snapshots_build(settings=FAST)
+    trigger_cells = formula_cells = payload_cells = 0
+    for fmt in ("csv", "xlsx"):
+        for extra in ((), ("--respondents",)):
+            # when the figures and the respondent rows are exported
+            out = tmp_path / f"t3{len(extra)}.{fmt}"
+            call_command("export_report", "--wave", str(wave.pk), "--format", fmt, "--output", str(out), *extra,
+                         stdout=io.StringIO())
+            if fmt == "csv":
+                cells = [v for row in csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"), newline=""))
+                         for v in row]
+            else:
+                book = openpyxl.load_workbook(out)
+                raw = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+                formula_cells += sum(c.data_type == "f" for c in raw)
+                cells = [c.value for c in raw]
+            trigger_cells += sum(_trigger_led(v) for v in cells)
+            payload_cells += sum(isinstance(v, str) and any(p.strip() in v for p in PAYLOADS) for v in cells)
+    print(f"T3 {len(PAYLOADS)} payloads × 2 formats: {trigger_cells} trigger-led cells, {formula_cells} formula cells "
+          f"({payload_cells} cells carried a payload)")
+    # then every payload is there, as text that no spreadsheet runs
+    assert payload_cells >= len(PAYLOADS) * 2
+    assert trigger_cells == 0 and formula_cells == 0

@@ -75,3 +75,33 @@ def test_a_symlink_out_of_the_logo_folder_is_refused(tmp_path, settings) -> None
     (tmp_path / "media" / "logos" / "link.png").symlink_to(tmp_path / "outside.png")
     _, refused = pdf_from_html('<img src="/media/logos/link.png">')
     assert refused == ["https://report.trustier.invalid/media/logos/link.png"]
+
+
+def test_t4_no_url_in_a_report_reaches_a_server_or_a_local_file(listener, tmp_path, settings) -> None:
+    """T4 (issue 10): every way HTML can make WeasyPrint fetch something, pointed at places it must not reach."""
+    base, hits = listener
+    secret = tmp_path / "secret.txt"
+    secret.write_text("LOCAL-SECRET-CANARY")
+    # given a report whose HTML (a tampered comment, unit name or logo URL) asks for internal resources
+    # in every form WeasyPrint follows: images, stylesheets, @import, url() in styles, attachments, redirects
+    targets = [f"{base}/canary.png", f"{base}/redirect?to=file://{secret}", f"file://{secret}", "file:///etc/passwd",
+               "http://127.0.0.1:6379/", "http://169.254.169.254/latest/meta-data/", "http://[::1]:5432/",
+               "/static/../../../etc/passwd", "/media/logos/../../../etc/hostname", "ftp://127.0.0.1/x.png"]
+    html = "".join(
+        f'<img src="{u}"><link rel="stylesheet" href="{u}"><link rel="attachment" href="{u}">'
+        f'<a rel="attachment" href="{u}">a</a><object data="{u}"></object>'
+        f'<style>@import url("{u}"); p {{ background: url("{u}") }}</style>'
+        for u in targets) + "<p>Report</p>"
+    # when it is rendered
+    pdf, refused = pdf_from_html(html)
+    out = tmp_path / "r.pdf"
+    out.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    attachments = subprocess.run(["pdfdetach", "-list", str(out)], capture_output=True, text=True, check=True).stdout
+    local_bytes = sum(needle in text for needle in ("LOCAL-SECRET-CANARY", "root:x:0:0"))
+    print(f"T4 {len(targets)} URLs: {len(hits)} canary hits, {local_bytes} local bytes in PDF "
+          f"({len(refused)} fetches refused)")
+    # then no request reached the canary server, no local file is in the PDF, nothing is attached
+    assert hits == [] and local_bytes == 0
+    assert attachments.strip().startswith("0 embedded files")
+    assert {url.split("?")[0] for url in refused} >= {t.split("?")[0] for t in targets if "://" in t}
