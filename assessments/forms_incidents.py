@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Incident, Organisation
+from trustier.forms import IdsChoiceField
 
 
 class IncidentForm(forms.Form):
@@ -14,9 +15,9 @@ class IncidentForm(forms.Form):
     dimensions = forms.MultipleChoiceField(label=_("Dimensions touched"), choices=Incident.Dimension.choices,
                                            widget=forms.CheckboxSelectMultiple,
                                            error_messages={"required": _("Choose at least one dimension the incident touched.")})
-    units = forms.ModelMultipleChoiceField(label=_("Units affected"), queryset=None, required=False,
-                                           widget=forms.SelectMultiple(attrs={"size": 6, "class": "form-select"}),
-                                           help_text=_("Leave empty when the whole organisation was affected."))
+    units = IdsChoiceField(label=_("Units affected"), queryset=None, required=False,
+                           widget=forms.SelectMultiple(attrs={"size": 6, "class": "form-select"}),
+                           help_text=_("Leave empty when the whole organisation was affected."))
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)

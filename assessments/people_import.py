@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from django.core.validators import validate_email
@@ -90,7 +92,8 @@ def _read_csv(data: bytes) -> list[list[str]]:
         raise ImportFileError(_("The file is empty."))
     first = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first.count)
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    # one row more than the cap is enough to refuse the file: never parse a million rows
+    return list(itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), MAX_ROWS + 2))
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
@@ -101,6 +104,8 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         raise ImportFileError(_("This is not a valid .xlsx file.")) from exc
     if total > MAX_XLSX_UNCOMPRESSED:
         raise ImportFileError(_("The spreadsheet unpacks to more than 60 MB; it cannot be imported."))
+    if _sheet_rows(archive) - 1 > MAX_ROWS:  # before openpyxl, which scans a sheet without <dimension> in full
+        raise ImportFileError(_("The file has more than %(n)s rows.") % {"n": MAX_ROWS})
     from openpyxl import load_workbook
 
     try:
@@ -108,6 +113,28 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for broken files
         raise ImportFileError(_("This is not a valid .xlsx file.")) from exc
+
+
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+
+
+def _sheet_rows(archive: zipfile.ZipFile) -> int:
+    """The most <row> elements in any worksheet part, counted by streaming its (size-capped) XML."""
+    most = 0
+    for info in archive.infolist():
+        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+            continue
+        count, tail = 0, b""
+        try:
+            with archive.open(info) as part:
+                while chunk := part.read(1024 * 1024):
+                    buffer = tail + chunk
+                    count += sum(1 for m in _ROW_TAG.finditer(buffer) if m.end() > len(tail))
+                    tail = buffer[-64:]
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
+            raise ImportFileError(_("This is not a valid .xlsx file.")) from exc
+        most = max(most, count)
+    return most
 
 
 def _canonical(header: str) -> str | None:

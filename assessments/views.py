@@ -15,6 +15,7 @@ from assessments.access import access_for_user
 from assessments.forms import AuditFilterForm, MemberForm, PeopleImportForm
 from assessments.people_import import MAX_BYTES, ImportFileError, people_import_apply, people_import_plan, people_import_read
 from assessments.services import DomainError, member_invite
+from trustier.forms import search_text
 
 IMPORT_DIR = settings.DATA_DIR / "imports"
 
@@ -45,7 +46,7 @@ def units(request, slug):
 def people(request, slug):
     access = access_for_user(user=request.user, slug=slug)
     access.require(access.role != "viewer")
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_text(request.GET.get("q"))
     page = selectors.people_page(access=access, page=request.GET.get("page", 1), query=query)
     return render(request, "assessments/people.html", {"access": access, "page": page, "q": query})
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import Assessment, Unit
 from assessments.waves import WaveError, parse_reminder_days
 from surveys.selectors_fielding import versions_for_organisation
+from trustier.forms import IdsChoiceField
 
 LANGUAGE_CHOICES = [("nl", "Nederlands"), ("en", "English")]
 
@@ -28,9 +29,9 @@ class AssessmentForm(forms.Form):
                                   initial=Assessment.Anonymity.ANONYMOUS,
                                   help_text=_("Anonymous: nothing links an answer to a person. Confidential: the link is kept but never shown."))
     instrument_version = VersionChoiceField(label=_("Questionnaire"), queryset=Unit.objects.none(), empty_label=None)
-    units = forms.ModelMultipleChoiceField(label=_("Units in scope"), queryset=Unit.objects.none(), required=False,
-                                           widget=forms.CheckboxSelectMultiple,
-                                           help_text=_("A unit includes everything below it. Choose none for the whole organisation."))
+    units = IdsChoiceField(label=_("Units in scope"), queryset=Unit.objects.none(), required=False,
+                           widget=forms.CheckboxSelectMultiple,
+                           help_text=_("A unit includes everything below it. Choose none for the whole organisation."))
     languages = forms.MultipleChoiceField(label=_("Languages"), choices=LANGUAGE_CHOICES, initial=["nl", "en"], widget=forms.CheckboxSelectMultiple,
                                           help_text=_("People are invited in their own language when it is offered, otherwise in the first one."))
 

@@ -46,7 +46,10 @@ def _deliver_one(pk: int, *, send_task) -> int:
     except Exception as exc:  # noqa: BLE001 - any delivery failure is recorded and retried
         _mark_failed(message, exc)
         return 0
-    OutboxMessage.objects.filter(pk=pk).update(status=OutboxMessage.Status.SENT, sent_at=timezone.now(), attempts=message.attempts + 1)
+    sent = {"status": OutboxMessage.Status.SENT, "sent_at": timezone.now(), "attempts": message.attempts + 1}
+    if message.kind == OutboxMessage.Kind.EMAIL:  # a sent body may hold a raw token (survey link, password reset)
+        sent["payload"] = {**message.payload, "body": "", "alternatives": []}
+    OutboxMessage.objects.filter(pk=pk).update(**sent)
     return 1
 
 
