@@ -11,6 +11,7 @@ Files older than TRUSTIER_EXPORT_KEEP_DAYS are deleted by the same maintenance t
 from __future__ import annotations
 
 import datetime
+import importlib
 import tempfile
 import traceback
 from pathlib import Path
@@ -34,6 +35,17 @@ from trustier.audit import audit_record
 from trustier.outbox import outbox_enqueue_task
 
 Status = ReportExport.Status
+# Export contents built by a higher app (the ladder: reports never imports it at module level). The module has
+# `export_allowed(*, user, export) -> bool` (the one access rule for the job, its page and its file) and
+# `export_pdf(*, export, progress) -> bytes`.
+CONTENT_HOOKS = {ReportExport.Content.PERSON360: "feedback.report_export"}
+
+
+def content_hook(content: str):
+    path = CONTENT_HOOKS.get(content)
+    return importlib.import_module(path) if path else None
+
+
 RESPONDENT_ROLES = {Role.OWNER, Role.CONSULTANT}
 DASHBOARD_ROLES = {Role.OWNER, Role.CONSULTANT, Role.VIEWER, Role.MANAGER}
 
@@ -125,13 +137,21 @@ def _build_file(export: ReportExport) -> Path:
     user = export.requested_by
     if user is None:
         raise PermissionDenied
-    access = access_for_user(user=user, slug=export.organisation.slug)
-    if not export_scope_allowed(access=access, unit=export.unit, content=export.content):
-        raise PermissionDenied
+    hook = content_hook(export.content)
+    if hook is not None:
+        if not hook.export_allowed(user=user, export=export):
+            raise PermissionDenied
+    else:
+        access = access_for_user(user=user, slug=export.organisation.slug)
+        if not export_scope_allowed(access=access, unit=export.unit, content=export.content):
+            raise PermissionDenied
     suffix = "." + export.format
     handle = tempfile.NamedTemporaryFile(suffix=suffix, delete=False)  # noqa: SIM115 - closed below, path returned
     handle.close()
     path = Path(handle.name)
+    if hook is not None:
+        path.write_bytes(hook.export_pdf(export=export, progress=lambda p: _progress(export, p)))
+        return path
     if export.format == ReportExport.Format.PDF:
         from reports.pdf_report import report_pdf
 
@@ -153,6 +173,8 @@ def _progress(export: ReportExport, percent: int) -> None:
 
 
 def _file_name(export: ReportExport) -> str:
+    if export.content == ReportExport.Content.PERSON360:
+        return f"trustier-{export.organisation.slug}-360-{export.subject_id}-{export.pk}.{export.format}"
     scope = export.unit.path.replace("/", "-") if export.unit else "organisation"
     kind = "respondents" if export.content == ReportExport.Content.RESPONDENTS else "report"
     return f"trustier-{export.organisation.slug}-wave{export.wave.number}-{scope}-{kind}-{export.pk}.{export.format}"
@@ -180,7 +202,12 @@ def export_get_for_user(*, access: Access, pk: int) -> ReportExport:
     """The one getter: another organisation's export or one outside the user's scope → 404."""
     export = (ReportExport.objects.select_related("wave__assessment", "unit", "requested_by")
               .filter(pk=pk, organisation=access.organisation).first())
-    if export is None or not export_scope_allowed(access=access, unit=export.unit, content=export.content):
+    if export is None:
+        raise Http404
+    hook = content_hook(export.content)
+    allowed = (hook.export_allowed(user=access.membership.user, export=export) if hook is not None
+               else export_scope_allowed(access=access, unit=export.unit, content=export.content))
+    if not allowed:
         raise Http404
     return export
 

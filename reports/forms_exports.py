@@ -19,7 +19,7 @@ class ExportForm(forms.Form):
     wave = forms.ModelChoiceField(label=_("Wave"), queryset=None, widget=forms.Select(attrs={"class": "form-select"}))
     unit = forms.ChoiceField(label=_("Part of the organisation"), required=False,  # "" = the whole organisation
                              widget=forms.Select(attrs={"class": "form-select"}))
-    content = forms.ChoiceField(label=_("Contents"), choices=ReportExport.Content.choices, initial="report",
+    content = forms.ChoiceField(label=_("Contents"), choices=ReportExport.Content.choices[:2], initial="report",
                                 widget=forms.RadioSelect)
     format = forms.ChoiceField(label=_("Format"), choices=ReportExport.Format.choices, initial="pdf",
                                widget=forms.RadioSelect)

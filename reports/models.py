@@ -167,6 +167,7 @@ class ReportExport(models.Model):
     class Content(models.TextChoices):
         REPORT = "report", _("Report with figures")
         RESPONDENTS = "respondents", _("Answers per respondent (no identifying fields)")
+        PERSON360 = "person360", _("Individual 360° feedback report")
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("requested")
@@ -179,6 +180,9 @@ class ReportExport(models.Model):
     wave = models.ForeignKey("assessments.Wave", on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey("assessments.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
                              help_text="Empty: the whole organisation")
+    # content "person360": the feedback.Subject whose report this is (an id, not a FK: reports sits below feedback
+    # on the app ladder); who may read it is decided by the hook in export_jobs.CONTENT_HOOKS.
+    subject_id = models.PositiveIntegerField(null=True, blank=True)
     format = models.CharField(max_length=8, choices=Format.choices)
     content = models.CharField(max_length=12, choices=Content.choices, default=Content.REPORT)
     language = models.CharField(max_length=8)

@@ -39,6 +39,9 @@ from trustier.models import AuditEvent, OutboxMessage
 
 MAX_MONTHS = 240
 ERASED = "[erased]"
+# Apps above reports that hold personal data register here (e.g. feedback: 360° subjects and nominations):
+# each has erase(person) -> {kind: rows deleted}, run before the person row goes, and residue(person_id) -> {kind: rows}.
+ERASURE_HOOKS: list = []
 EXPORT_README = (
     "This file holds everything Trustier stores about one person of an organisation: the person record, "
     "their login and roles (if their email address has a login), their invitations, the answers they gave in "
@@ -178,7 +181,8 @@ def person_residue(*, person_id: int, email: str, organisation_id: int) -> dict[
     """Rows still holding the person, per table (0 everywhere after an erasure)."""
     invitations = Invitation.objects.filter(person_id=person_id)
     hashes = list(invitations.values_list("token_hash", flat=True))
-    return {
+    hooked = {kind: n for hook in ERASURE_HOOKS for kind, n in hook.residue(person_id).items()}
+    return hooked | {
         "person": Person.objects.filter(pk=person_id).count(),
         "invitations": invitations.count(),
         "responses": Response.objects.filter(invitation__person_id=person_id).count(),
@@ -202,7 +206,10 @@ def person_erase(*, actor, person: Person) -> dict[str, int]:
     invitations = Invitation.objects.filter(person=person)
     draft_keys = [draft_key_for(h) for h in invitations.values_list("token_hash", flat=True)]
     confidential = Response.objects.filter(invitation__person=person)
-    counts = {
+    counts: dict[str, int] = {}
+    for hook in ERASURE_HOOKS:  # first: a 360° subject's ratings and the invitations about them
+        counts |= hook.erase(person)
+    counts |= {
         "answers": Answer.objects.filter(response__in=confidential).delete()[0],
         "responses": confidential.delete()[0],
         "drafts": Draft.objects.filter(key__in=draft_keys).delete()[0] if draft_keys else 0,

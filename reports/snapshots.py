@@ -46,7 +46,9 @@ def worker_name() -> str:
 def source_hashes() -> dict[int, str]:
     """wave id → hash of its inputs, for every closed/released wave, in a constant number of queries."""
     # purged waves (reports/privacy.py retention) keep their snapshots: no inputs left to rebuild them from
+    # 360° waves (audience "person") are never pooled into dashboards: their disclosure rules live in feedback/
     waves = list(Wave.objects.filter(status__in=BUILT_STATUSES, respondent_data_purged_at__isnull=True)
+                 .exclude(assessment__audience="person")
                  .order_by("assessment_id", "number")
                  .values_list("id", "assessment_id", "assessment__organisation_id",
                               "assessment__organisation__min_group_size", "assessment__instrument_version_id",

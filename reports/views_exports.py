@@ -30,7 +30,7 @@ def exports(request, slug):
             messages.success(request, _("Export requested. It is being made; you get an email when it is ready."))
             return redirect("export_detail", slug=slug, pk=export.pk)
     jobs = ReportExport.objects.filter(organisation=access.organisation).select_related(
-        "wave__assessment", "unit", "requested_by")
+        "wave__assessment", "unit", "requested_by").exclude(content=ReportExport.Content.PERSON360)  # own page
     if access.role == Role.MANAGER:
         jobs = jobs.filter(unit__tree_path__startswith=access.membership.unit.tree_path)
     if access.role not in {Role.OWNER, Role.CONSULTANT}:

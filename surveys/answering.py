@@ -32,6 +32,10 @@ MAX_COMMENT = 2000
 NONCE_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 TAMPERED = "__tampered__"
 
+# Audiences whose invitations rate someone (360° feedback): feedback/ registers, in its AppConfig.ready, a callable
+# invitation -> dict for the answering pages ({"about_name", "self_rating", "attributed", "group_label", "min_raters"}).
+RESPONDENT_CONTEXT: dict = {}
+
 
 class LinkState(enum.Enum):
     OK = "ok"
@@ -68,6 +72,16 @@ class Session:
     @property
     def is_open_link(self) -> bool:
         return self.invitation is None
+
+    @property
+    def rating(self) -> dict:
+        """360° context of this invitation (whom it is about, self or attributed manager), else {}."""
+        if self.invitation is None or not self.invitation.response_attributes:
+            return {}
+        if not hasattr(self, "_rating"):
+            hook = RESPONDENT_CONTEXT.get(self.assessment.audience)
+            self._rating = hook(self.invitation) if hook else {}
+        return self._rating
 
 
 def wave_state(wave: Wave, *, now=None) -> LinkState:
@@ -211,6 +225,9 @@ def response_submit(*, session: Session, answers: Mapping[str, object], language
         person = invitation.person
         response.unit_id = person.unit_id
         response.attributes = dict(person.attributes or {})
+        if invitation.response_attributes:  # 360°: whom it is about and the rater group, never the unit or the person
+            response.unit_id = None
+            response.attributes = dict(invitation.response_attributes)
         if not session.anonymous:
             response.invitation_id = invitation.pk
     open_keys = {item.key for item in session.instrument.items if item.role in OPEN_ROLES}

@@ -37,6 +37,11 @@ COMMENTS = {
 }
 
 
+# Demo seeds of higher apps (the ladder: they register themselves, e.g. feedback/ in its AppConfig.ready);
+# each takes the organisation and is idempotent. `manage.py seed_demo` runs them after the assessments.
+EXTRA_SEEDS: list = []
+
+
 def demo_assessments_seed(organisation: Organisation, *, now: datetime.datetime | None = None) -> bool:
     """Create the demo assessments once; returns False when they already exist."""
     if organisation.assessments.exists():

@@ -14,6 +14,7 @@ the one that works.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
@@ -36,6 +37,22 @@ from trustier.models import OutboxMessage
 BATCH = 1000
 _GREETING = "@@trustier-greeting@@"
 _LINK = "@@trustier-link@@"
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """One invitation to make for an audience whose invitees are a list (360° feedback), not everyone in scope."""
+
+    person_id: int
+    subject_key: str = ""
+    response_attributes: dict = field(default_factory=dict)
+    email_context: dict = field(default_factory=dict)  # extra template context, e.g. whom the questions are about
+
+
+# Audiences whose invitees come from a higher app (the ladder: feedback/ registers itself in its AppConfig.ready).
+# A hook has `templates` (email template folder), `invitees(wave) -> list[Invitee]`,
+# `invited(wave, invitations)` (called after the invitations exist) and `email_context(invitations) -> list[dict]`.
+AUDIENCE_HOOKS: dict[str, object] = {}
 
 
 def respond_url(raw: str) -> str:
@@ -68,7 +85,11 @@ def wave_open(*, actor, wave: Wave, base_url: str | None = None, now: datetime.d
     wave = Wave.objects.select_for_update(of=("self",)).select_related("assessment__organisation", "assessment__created_by").get(pk=wave.pk)
     now = now or timezone.now()
     wave_mark_open(actor=actor, wave=wave, now=now)
-    invited = _invite(wave=wave, people=people_in_scope(wave.assessment), base_url=base_url, now=now)
+    hook = AUDIENCE_HOOKS.get(wave.assessment.audience)
+    if hook is not None:
+        invited = _invite_listed(wave=wave, hook=hook, base_url=base_url, now=now)
+    else:
+        invited = _invite(wave=wave, people=people_in_scope(wave.assessment), base_url=base_url, now=now)
     audit_record(actor=actor, organisation=wave.assessment.organisation, verb="wave.invited", obj=wave, after={"invited": invited})
     return invited
 
@@ -79,6 +100,13 @@ def invite_late(*, actor, wave: Wave, base_url: str | None = None) -> int:
     wave = Wave.objects.select_for_update(of=("self",)).select_related("assessment__organisation", "assessment__created_by").get(pk=wave.pk)
     if wave.status != Wave.Status.OPEN:
         raise WaveError(gettext("People can be invited only while the wave is open."))
+    hook = AUDIENCE_HOOKS.get(wave.assessment.audience)
+    if hook is not None:
+        invited = _invite_listed(wave=wave, hook=hook, base_url=base_url, now=timezone.now())
+        if invited:
+            audit_record(actor=actor, organisation=wave.assessment.organisation, verb="wave.invited_late", obj=wave,
+                         after={"invited": invited})
+        return invited
     invited = _invite(wave=wave, people=people_in_scope(wave.assessment).exclude(invitations__wave=wave), base_url=base_url,
                       now=timezone.now())
     if invited:
@@ -99,6 +127,29 @@ def _invite(*, wave: Wave, people: QuerySet[Person], base_url: str | None, now: 
     )
     recipients = [(email, first_name, language, raw) for (_, email, first_name, _), raw, language in zip(rows, tokens, languages, strict=True)]
     _emails_queue(wave=wave, kind="invitation", recipients=recipients, invitation_ids=[i.pk for i in invitations], base_url=base_url)
+    return len(invitations)
+
+
+def _invite_listed(*, wave: Wave, hook, base_url: str | None, now: datetime.datetime) -> int:
+    """Invitations for a hook's listed invitees not invited yet (same person and subject key)."""
+    existing = set(Invitation.objects.filter(wave=wave).values_list("person_id", "subject_key"))
+    invitees = [i for i in hook.invitees(wave) if (i.person_id, i.subject_key) not in existing]
+    if not invitees:
+        return 0
+    people = {p.pk: p for p in Person.objects.filter(pk__in={i.person_id for i in invitees}).only("pk", "email", "first_name", "language")}
+    tokens = [token_new() for _ in invitees]
+    languages = [_language(wave.assessment, people[i.person_id].language) for i in invitees]
+    invitations = Invitation.objects.bulk_create(
+        [Invitation(wave=wave, person_id=i.person_id, subject_key=i.subject_key, response_attributes=dict(i.response_attributes),
+                    token_hash=token_hash(raw), language=language, created_at=now, sent_at=now)
+         for i, raw, language in zip(invitees, tokens, languages, strict=True)],
+        batch_size=BATCH,
+    )
+    hook.invited(wave, invitations)
+    recipients = [(people[i.person_id].email, people[i.person_id].first_name, language, raw, i.email_context)
+                  for i, raw, language in zip(invitees, tokens, languages, strict=True)]
+    _emails_queue(wave=wave, kind="invitation", recipients=recipients, invitation_ids=[i.pk for i in invitations], base_url=base_url,
+                  templates=hook.templates)
     return len(invitations)
 
 
@@ -137,20 +188,31 @@ def reminders_send(*, wave: Wave, now: datetime.datetime | None = None, base_url
         inv.token_hash, inv.reminders_sent = new_hash[inv.token_hash], due
     Invitation.objects.bulk_update(invitations, ["token_hash", "reminders_sent"], batch_size=BATCH)
     recipients = [(inv.person.email, inv.person.first_name, inv.language, raw) for inv, raw in zip(invitations, tokens, strict=True)]
-    _emails_queue(wave=wave, kind="reminder", recipients=recipients, invitation_ids=[i.pk for i in invitations], base_url=base_url)
+    templates = "surveys/emails"
+    hook = AUDIENCE_HOOKS.get(wave.assessment.audience)
+    if hook is not None:
+        templates = hook.templates
+        recipients = [(*r, extra) for r, extra in zip(recipients, hook.email_context(invitations), strict=True)]
+    _emails_queue(wave=wave, kind="reminder", recipients=recipients, invitation_ids=[i.pk for i in invitations], base_url=base_url,
+                  templates=templates)
     audit_record(actor=None, organisation=wave.assessment.organisation, verb="wave.reminded", obj=wave,
                  after={"reminder": due, "sent": len(invitations)})
     return len(invitations)
 
 
-def _emails_queue(*, wave: Wave, kind: str, recipients, invitation_ids: list[int], base_url: str | None) -> None:
-    """One outbox row per recipient; each template rendered once per language."""
+def _emails_queue(*, wave: Wave, kind: str, recipients, invitation_ids: list[int], base_url: str | None,
+                  templates: str = "surveys/emails") -> None:
+    """One outbox row per recipient; each template rendered once per language (and per distinct extra context)."""
     base = (base_url or site_url()).rstrip("/")
-    rendered = {language: _render(wave=wave, kind=kind, language=language) for language in {r[2] for r in recipients}}
+    rendered = {}
     sender = _sender(wave.assessment)
     messages = []
-    for email, first_name, language, raw in recipients:
-        subject, text, html, greet_named, greet_plain = rendered[language]
+    for email, first_name, language, raw, *rest in recipients:
+        extra = rest[0] if rest else {}
+        key = (language, tuple(sorted(extra.items())))
+        if key not in rendered:
+            rendered[key] = _render(wave=wave, kind=kind, language=language, extra=extra, templates=templates)
+        subject, text, html, greet_named, greet_plain = rendered[key]
         greeting = greet_named % {"name": first_name} if first_name else greet_plain
         link = base + respond_url(raw)
         messages.append(_Message(
@@ -177,7 +239,8 @@ def _sender(assessment: Assessment) -> str:
     return formataddr((f"{assessment.organisation.name} via Trustier", address or "trustier@localhost"))
 
 
-def _render(*, wave: Wave, kind: str, language: str) -> tuple[str, str, str, str, str]:
+def _render(*, wave: Wave, kind: str, language: str, extra: dict | None = None,
+            templates: str = "surveys/emails") -> tuple[str, str, str, str, str]:
     assessment = wave.assessment
     creator = assessment.created_by
     with translation.override(language), timezone.override(settings.TIME_ZONE):
@@ -191,10 +254,11 @@ def _render(*, wave: Wave, kind: str, language: str) -> tuple[str, str, str, str
             "anonymous": assessment.anonymity == Assessment.Anonymity.ANONYMOUS,
             "min_group_size": assessment.organisation.min_group_size,
             "assessment": assessment.name,
+            **(extra or {}),
         }
-        subject = " ".join(render_to_string(f"surveys/emails/{kind}_subject.txt", context).split())
-        text = render_to_string(f"surveys/emails/{kind}.txt", context)
-        html = render_to_string(f"surveys/emails/{kind}.html", context)
+        subject = " ".join(render_to_string(f"{templates}/{kind}_subject.txt", context).split())
+        text = render_to_string(f"{templates}/{kind}.txt", context)
+        html = render_to_string(f"{templates}/{kind}.html", context)
         greet_named, greet_plain = gettext("Hello %(name)s,"), gettext("Hello,")
     return subject, text, html, greet_named, greet_plain
 

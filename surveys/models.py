@@ -189,9 +189,16 @@ class Invitation(models.Model):
     reminders_sent = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     answered = models.BooleanField(default=False)
+    # 360° feedback: one person may rate several subjects in one wave. `subject_key` tells those invitations apart
+    # ("" everywhere else) and `response_attributes` is copied into Response.attributes at submit
+    # (e.g. {"subject": 12, "group": "peer"}); both are set by feedback/, never read back into an identity.
+    subject_key = models.CharField(max_length=32, blank=True, default="")
+    response_attributes = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["wave", "person"], name="one_invitation_per_person_per_wave")]
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "person", "subject_key"], name="one_invitation_per_person_per_wave"),
+        ]
 
     def __str__(self) -> str:
         return f"invitation {self.pk}"

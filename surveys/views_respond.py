@@ -24,6 +24,7 @@ from surveys import answering
 from surveys.answering import TAMPERED, AnswerError, LinkState
 from surveys.forms_respond import CopyForm, nonce_new, posted_answers
 from surveys.models import Answer, Invitation, Response
+from trustier.login_throttle import client_ip
 
 OPEN_SECRET_COOKIE = "trustier_ob"  # a random browser key: the open link's draft key is derived from it
 DONE_COOKIE = "trustier_done_"  # per wave: this browser has answered the open link
@@ -34,7 +35,7 @@ LANGUAGES = ("nl", "en")
 # --- rate limiting (Django's cache; fails open when the cache is down) -----------------------------
 
 def _bucket(request, name: str) -> str:
-    ip = request.META.get("REMOTE_ADDR", "")
+    ip = client_ip(request) or ""  # the same client address as login throttling (trusted proxies honoured)
     return f"respond:{name}:{hashlib.sha256(ip.encode()).hexdigest()[:24]}:{int(time.time() // 60)}"
 
 
@@ -104,6 +105,8 @@ def _section_index(request, session, answers: dict) -> int:
 
 
 def _anonymity(session) -> dict:
+    if session.rating:
+        return {"mode": "rating", "min_group_size": session.organisation.min_group_size, **session.rating}
     person = session.invitation.person if session.invitation else None
     unit = None
     if person is not None and person.unit_id:
@@ -240,6 +243,7 @@ def _page(request, session, url_name, token, index, answers, errors, language, s
         "languages": [(lang, _url(url_name, token, s=index + 1, lang=lang)) for lang in session.instrument.languages
                       if lang in LANGUAGES],
         "nonce": nonce_new(), "anonymity": _anonymity(session), "progress": round(100 * (index + 1) / len(sections)),
+        "about_name": session.rating.get("about_name", ""), "self_rating": bool(session.rating.get("self_rating")),
     }
     return _private(render(request, "surveys/respond/page.html", context, status=status))
 

@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("surveys.urls")),
     path("", include("reports.urls")),
+    path("", include("feedback.urls")),
 ]

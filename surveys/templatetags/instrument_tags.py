@@ -27,6 +27,13 @@ def fill(text, organisation):
     return placeholders_filled(text, organisation)
 
 
+@register.simple_tag
+def question_text(item, language, organisation="", about_name="", self_rating=False):
+    """The wording a respondent sees: the self-rating wording when rating themself (360°), placeholders filled."""
+    texts = item.self_text if self_rating and getattr(item, "self_text", None) else item.text
+    return placeholders_filled(lang(texts, language), organisation, about_name or None)
+
+
 @register.filter
 def scale_points(scale, language):
     """[(value, words)] for every point of a format Scale; a point without words shows its number."""

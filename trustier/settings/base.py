@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "assessments",
     "surveys",
     "reports",
+    "feedback",
 ]
 
 MIDDLEWARE = [
@@ -82,7 +83,8 @@ TEMPLATES = [
 
 # --- Database: PostgreSQL via DATABASE_URL; embedded default SQLite (WAL, immediate transactions).
 if env_str("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL"), conn_max_age=60)}
+    # Health checks: a persistent connection that died (database restart) is replaced before the request uses it.
+    DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL"), conn_max_age=60, conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {
@@ -191,6 +193,11 @@ if REDIS_URL:
     # Shared cache for rate limits across gunicorn processes; short timeouts, callers fail open.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
                           "KEY_PREFIX": "trustier", "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
+    # An unacked task is redelivered after visibility_timeout: keep it above the longest task (time limit
+    # below) and any countdown, or a slow task runs twice. The chaos run (chaos/) lowers it to seconds.
+    # A worker scans for such tasks every unacked_restore_interval (10 s) × throttle seconds (kombu's defaults).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+                                       "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10)}
 else:
     _broker = DATA_DIR / "broker"
     for _sub in ("queue", "processed", "control"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from assessments.demo import DEMO_PASSWORD, LOGINS, demo_organisation_seed
-from surveys.demo import demo_assessments_seed
+from surveys.demo import EXTRA_SEEDS, demo_assessments_seed
 
 
 class Command(BaseCommand):
@@ -14,6 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         organisation = demo_organisation_seed()
         created = demo_assessments_seed(organisation)
+        for seed in EXTRA_SEEDS:
+            seed(organisation)
         self.stdout.write(self.style.SUCCESS(
             f"Demo organisation '{organisation.name}' ready: {organisation.people.count()} people, {organisation.units.count()} units, "
             f"{organisation.assessments.count()} assessments{' (created now)' if created else ''}."))
