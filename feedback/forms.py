@@ -50,7 +50,9 @@ class CycleForm(forms.Form):
     def __init__(self, *args, organisation, query: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         selected = [v for v in (self.data.getlist("subjects") if hasattr(self.data, "getlist") else []) if str(v).isdigit()]
-        people = Person.objects.filter(organisation=organisation, is_active=True).select_related("unit")
+        # subjects are the organisation's own people: external raters (customers) are never rated
+        people = (Person.objects.filter(organisation=organisation, is_active=True).filter(Q(attributes__external__isnull=True) | Q(attributes__external=False))
+                  .select_related("unit"))
         shown = list(people_matching(organisation, query)[:SEARCH_LIMIT].values_list("pk", flat=True))
         self.fields["subjects"].queryset = people.filter(Q(pk__in=shown) | Q(pk__in=selected)).order_by("last_name", "first_name", "pk")
         self.fields["subjects"].label_from_instance = person_label

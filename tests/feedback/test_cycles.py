@@ -234,3 +234,18 @@ def test_a_closed_360_wave_is_never_pooled_into_dashboard_snapshots(personas, or
     snapshots_build(force=True)
     assert not TrendSnapshot.objects.filter(wave=subject.cycle.wave).exists()
     assert not SnapshotComment.objects.filter(wave=subject.cycle.wave).exists()
+
+
+def test_external_raters_are_not_offered_as_subjects(client, personas, org):
+    # given a colleague and a customer who rated someone before (an external person)
+    client.force_login(personas["owner"])
+    colleague = people(org, 1, first_name="Colleague")[0]
+    customer = people(org, 1, first_name="Customer")[0]
+    customer.unit, customer.attributes = None, {"external": True}
+    customer.save()
+    # when the owner opens the new-cycle page, and posts the customer as a subject anyway
+    offered = list(client.get(reverse("feedback_cycle_new", kwargs={"slug": "acme"})).context["form"].fields["subjects"].queryset)
+    response = client.post(reverse("feedback_cycle_new", kwargs={"slug": "acme"}), _form([customer]))
+    # then only the colleague is offered and the customer is refused
+    assert colleague in offered and customer not in offered
+    assert response.status_code == 200 and not Cycle.objects.exists()
