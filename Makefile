@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: run test lint venv bench-import bench-score bench-submit bench-dashboard bench-exports
+.PHONY: run test lint venv bench-import bench-score bench-submit bench-dashboard bench-exports chaos load
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv .venv
@@ -34,3 +34,11 @@ bench-dashboard: $(STAMP)
 
 bench-exports: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/trustier_bench} $(PY) benchmarks/exports.py
+
+# Reliability runs (issue 10, T8–T11; chaos/README.md): each starts its own PostgreSQL 15, Redis, gunicorn
+# and Celery on free loopback ports, stops them at the end, and exits non-zero when a bar is missed.
+chaos: $(STAMP)
+	$(PY) chaos/run.py
+
+load: $(STAMP)
+	$(PY) chaos/load.py
