@@ -25,3 +25,4 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("feedback.urls")),
 ]
+handler500 = "trustier.views.server_error"
