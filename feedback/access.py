@@ -7,7 +7,7 @@ from django.http import Http404
 
 from assessments.access import Access
 from assessments.models import Membership
-from feedback.models import Cycle, Subject
+from feedback.models import Cycle, Nomination, Subject
 
 Role = Membership.Role
 MANAGE_CYCLES = {Role.OWNER, Role.CONSULTANT}
@@ -54,7 +54,7 @@ def is_subject_manager(user, subject: Subject) -> bool:
 
 def _subject_in_org(org, subject_pk) -> Subject:
     subject = (
-        Subject.objects.select_related("cycle", "cycle__assessment", "person", "person__manager")
+        Subject.objects.select_related("cycle", "cycle__assessment__organisation", "person", "person__manager")
         .filter(pk=_int(subject_pk), cycle__assessment__organisation=org)
         .first()
     )
@@ -95,6 +95,19 @@ def subject_nominations_get_for_user(access: Access, user, subject_pk) -> Subjec
 
 def can_approve(access: Access, user, subject: Subject) -> bool:
     return can_manage_cycles(access) or is_subject_manager(user, subject)
+
+
+def nomination_decide_get_for_user(access: Access, user, nomination_pk) -> Nomination:
+    """A nomination that `user` may approve or reject: its subject's manager, an owner or a consultant; else 404."""
+    nomination = (Nomination.objects.select_related("subject").filter(
+        pk=_int(nomination_pk), subject__cycle__assessment__organisation=access.organisation).first())
+    if nomination is None:
+        raise Http404
+    subject = _subject_in_org(access.organisation, nomination.subject_id)
+    if not can_approve(access, user, subject):
+        raise Http404
+    nomination.subject = subject
+    return nomination
 
 
 def subject_progress_get_for_user(access: Access, user, subject_pk) -> Subject:

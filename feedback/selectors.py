@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from feedback import groups
-from feedback.access import can_manage_cycles
 from feedback.models import Cycle, Nomination, Subject
 from feedback.services import group_counts, limits_problems
 from surveys.models import Invitation, Response
@@ -86,7 +85,3 @@ def progress(subject: Subject) -> list[ProgressRow]:
     return [ProgressRow(group=g, label=str(groups.label(g)), invited=invited.get(g, 0), answered=answered.get(g, 0),
                         threshold=k if g in groups.ANONYMOUS_GROUPS else None)
             for g in groups.ALL_GROUPS_WITH_SELF if invited.get(g) or answered.get(g)]
-
-
-def can_manage(access) -> bool:
-    return can_manage_cycles(access)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from assessments.disclosure.raters import ALL_RATERS, OTHERS
@@ -25,13 +25,12 @@ from feedback.report import (
     Report,
     build_report,
 )
+from reports.measures import DIMENSIONS, measure_label
+from surveys.instrument_format.fields import placeholders_filled
 from surveys.models import Answer, Item, Response
+from surveys.templatetags.instrument_tags import lang
 
 REPORTABLE = (Wave.Status.CLOSED, Wave.Status.RELEASED)
-DIMENSION_LABELS = {
-    "competence": gettext_lazy("Competence"), "reliability": gettext_lazy("Reliability"),
-    "integrity": gettext_lazy("Integrity"), "empathy": gettext_lazy("Empathy"),
-}
 
 
 @dataclass(frozen=True)
@@ -44,30 +43,55 @@ class SubjectReport:
     questions: dict[str, str]  # comment item key → wording
 
 
-def subject_rows(subject: Subject, wave: Wave) -> tuple[list[RaterRow], dict, tuple[int, int], frozenset, dict, dict]:
-    """The subject's responses as RaterRows, plus the instrument's dimension map, scale, reversed keys and wordings."""
-    version = wave.assessment.instrument_version
+@dataclass(frozen=True)
+class _Instrument:
+    items: list[dict]
+    scored: dict  # item id -> item row, scored items only
+    comments: dict  # item id -> item row, comment questions only
+    dims: dict  # item key -> dimension
+    scale: tuple[int, int]
+    reverse: frozenset
+
+
+def _instrument(version) -> _Instrument:
+    """The wave's items in one query, as the pure report needs them."""
     items = list(Item.objects.filter(version=version).values("id", "key", "role", "dimension", "reverse_keyed", "text"))
     scored = {i["id"]: i for i in items if i["role"] == "dimension" and i["dimension"]}
-    comments = {i["id"]: i for i in items if i["role"] == "comment"}
-    responses = list(Response.objects.filter(wave=wave, attributes__subject=subject.pk).values_list("id", "attributes"))
-    values: dict = {pk: {} for pk, _attributes in responses}
-    texts: dict = {pk: {} for pk, _attributes in responses}
-    answers = Answer.objects.filter(response__in=[pk for pk, _a in responses]).values_list("response_id", "item_id", "value", "text")
-    for response_id, item_id, value, text in answers:
-        if item_id in scored:
-            values[response_id][scored[item_id]["key"]] = value
-        elif item_id in comments and (text or "").strip():
-            texts[response_id][comments[item_id]["key"]] = text
-    rows = [RaterRow(str((attributes or {}).get("group", "")), values[pk], texts[pk]) for pk, attributes in responses]
-    rows = [row for row in rows if row.group]
     scale = version.scale or {}
-    dims = {i["key"]: i["dimension"] for i in scored.values()}
-    reverse = frozenset(i["key"] for i in scored.values() if i["reverse_keyed"])
+    return _Instrument(items, scored, {i["id"]: i for i in items if i["role"] == "comment"},
+                       {i["key"]: i["dimension"] for i in scored.values()},
+                       (int(scale.get("min", 1)), int(scale.get("max", 7))),
+                       frozenset(i["key"] for i in scored.values() if i["reverse_keyed"]))
+
+
+def _rater_rows(responses, instrument: _Instrument, *, comments: bool) -> list[tuple[dict, RaterRow]]:
+    """(attributes, RaterRow) of every tagged response in `responses`: two queries (responses, answers)."""
+    listed = list(responses.values_list("id", "attributes"))
+    values: dict = {pk: {} for pk, _attributes in listed}
+    texts: dict = {pk: {} for pk, _attributes in listed}
+    wanted = [*instrument.scored, *(instrument.comments if comments else ())]
+    answers = Answer.objects.filter(response__in=responses, item_id__in=wanted)
+    for response_id, item_id, value, text in answers.values_list("response_id", "item_id", "value", "text"):
+        if item_id in instrument.scored:
+            values[response_id][instrument.scored[item_id]["key"]] = value
+        elif (text or "").strip():
+            texts[response_id][instrument.comments[item_id]["key"]] = text
+    tagged = [(pk, attributes or {}) for pk, attributes in listed]
+    return [(attributes, RaterRow(str(attributes["group"]), values[pk], texts[pk]))
+            for pk, attributes in tagged if attributes.get("group")]
+
+
+def subject_rows(subject: Subject, wave: Wave) -> tuple[list[RaterRow], dict, tuple[int, int], frozenset, dict, dict]:
+    """The subject's responses as RaterRows, plus the instrument's dimension map, scale, reversed keys and wordings."""
+    instrument = _instrument(wave.assessment.instrument_version)
+    responses = Response.objects.filter(wave=wave, attributes__subject=subject.pk)
+    rows = [row for _attributes, row in _rater_rows(responses, instrument, comments=True)]
     name = subject.person.first_name or str(subject)
-    wording = {i["key"]: _wording(i["text"], name) for i in items}
-    return rows, dims, (int(scale.get("min", 1)), int(scale.get("max", 7))), reverse, wording, {
-        i["key"]: wording[i["key"]] for i in comments.values()}
+    organisation = subject.cycle.assessment.organisation.name
+    language = (get_language() or "en")[:2]
+    wording = {i["key"]: placeholders_filled(lang(i["text"], language), organisation, name) for i in instrument.items}
+    return rows, instrument.dims, instrument.scale, instrument.reverse, wording, {
+        i["key"]: wording[i["key"]] for i in instrument.comments.values()}
 
 
 def subject_report_get(subject: Subject) -> SubjectReport:
@@ -81,12 +105,6 @@ def subject_report_get(subject: Subject) -> SubjectReport:
     return SubjectReport(subject, wave, True, report, wording, questions)
 
 
-def _wording(text: dict, name: str) -> str:
-    language = (get_language() or "en")[:2]
-    raw = (text or {}).get(language) or (text or {}).get("en") or next(iter((text or {}).values()), "")
-    return raw.replace("{name}", name)
-
-
 def group_name(group: str | None) -> str:
     """Display label of a rater group, "others" or "all raters"."""
     if group is None or group == OTHERS:
@@ -97,7 +115,7 @@ def group_name(group: str | None) -> str:
 
 
 def dimension_name(dimension: str) -> str:
-    return str(DIMENSION_LABELS.get(dimension, dimension))
+    return measure_label(dimension)
 
 
 def gap_label(label: str | None) -> str:
@@ -196,26 +214,16 @@ def cycle_overview_get(cycle) -> dict:
         assessment_id=cycle.assessment_id).order_by("number").first()
     if wave is None or wave.status not in REPORTABLE:
         return {"cycle": cycle, "ready": False}
-    version = wave.assessment.instrument_version
-    scored = {i["id"]: i for i in Item.objects.filter(version=version, role="dimension").exclude(dimension="")
-              .values("id", "key", "dimension", "reverse_keyed")}
-    responses = list(Response.objects.filter(wave=wave).values_list("id", "attributes"))
-    values: dict = {pk: {} for pk, _a in responses}
-    for response_id, item_id, value in Answer.objects.filter(
-            response__wave=wave, item_id__in=list(scored)).values_list("response_id", "item_id", "value"):
-        values[response_id][scored[item_id]["key"]] = value
+    instrument = _instrument(wave.assessment.instrument_version)
     by_subject: dict = {}
-    for pk, attributes in responses:
-        attributes = attributes or {}
-        if attributes.get("subject") is not None and attributes.get("group"):
-            by_subject.setdefault(attributes["subject"], []).append(RaterRow(str(attributes["group"]), values[pk]))
-    scale = version.scale or {}
-    result = aggregate(list(by_subject.values()), {i["key"]: i["dimension"] for i in scored.values()},
-                       (int(scale.get("min", 1)), int(scale.get("max", 7))), cycle.min_raters,
-                       reverse=frozenset(i["key"] for i in scored.values() if i["reverse_keyed"]))
+    for attributes, row in _rater_rows(Response.objects.filter(wave=wave), instrument, comments=False):
+        if attributes.get("subject") is not None:
+            by_subject.setdefault(attributes["subject"], []).append(row)
+    result = aggregate(list(by_subject.values()), instrument.dims, instrument.scale, cycle.min_raters,
+                       reverse=instrument.reverse)
     columns = [{"key": g, "label": group_name(g) if g != "self" else _("Self")} for g in result.groups]
     rows = [{"label": dimension_name(dim), "cells": [result.cells.get((dim, g["key"])) for g in columns]}
-            for dim in DIMENSION_LABELS]
+            for dim in DIMENSIONS]
     findings = [_("%(dimension)s is seen lower by %(lower)s than by %(higher)s (Δ %(diff)s points, 95%% interval "
                   "%(low)s to %(high)s).") % {
         "dimension": dimension_name(f.dimension), "lower": group_name(f.lower).lower(),

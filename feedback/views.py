@@ -16,11 +16,11 @@ from feedback.access import (
     can_approve,
     can_manage_cycles,
     cycle_get_for_user,
+    nomination_decide_get_for_user,
     subject_nominations_get_for_user,
     subject_progress_get_for_user,
 )
 from feedback.forms import CycleForm, ExternalRaterForm, NominateForm
-from feedback.models import Nomination
 from trustier.forms import search_text
 
 
@@ -147,13 +147,8 @@ def nominate_external(request, slug, pk):
 @require_POST
 def nomination_decide(request, slug, pk):
     access = access_for_user(user=request.user, slug=slug)
-    nomination = Nomination.objects.filter(pk=pk if str(pk).isdigit() else 0,
-                                           subject__cycle__assessment__organisation=access.organisation).first()
-    if nomination is None:
-        raise Http404
-    subject = subject_nominations_get_for_user(access, request.user, nomination.subject_id)
-    if not can_approve(access, request.user, subject):
-        raise Http404
+    nomination = nomination_decide_get_for_user(access, request.user, pk)
+    subject = nomination.subject
     decision = request.POST.get("decision")
     if decision not in ("approve", "reject"):
         messages.error(request, _("Choose approve or reject."))
