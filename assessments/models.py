@@ -126,6 +126,9 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # The after-incident pulse launched from this incident (one per incident; its waves follow the repair).
     incident = models.OneToOneField("Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="pulse")
+    # Reciprocal trust (issue 11): each wave asks the managers of units in scope to rate their team as a whole and,
+    # before results exist, to predict how their team will rate the leadership.
+    reciprocal = models.BooleanField(_("ask managers about their team"), default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

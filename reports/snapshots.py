@@ -27,8 +27,9 @@ from assessments.scoring import Settings
 from assessments.scoring.change import Summary, compare
 from assessments.scoring.engine import HEATMAP_MEASURES
 from reports.models import SnapshotClaim, SnapshotComment, SnapshotRun, TrendSnapshot
+from reports.reciprocal import wave_reciprocal
 from reports.wave_scoring import wave_comments, wave_score
-from surveys.models import Answer, Invitation, Response
+from surveys.models import Answer, Invitation, Response, TeamRating
 
 BUILT_STATUSES = (Wave.Status.CLOSED, Wave.Status.RELEASED)
 STAT_MEASURES = ("trust_index", "how", "why", "global_trust")
@@ -36,7 +37,7 @@ FIGURES = ("n", "mean", "sd", "ci_low", "ci_high", "mean_pomp", "sd_pomp", "ci_l
            "n_favourable", "alpha", "alpha_ci_low", "alpha_ci_high", "omega")
 VERDICTS = {"up": "up", "down": "down"}
 ITEM_PREFIX, DRIVER_PREFIX, DRIVER_R2 = "item:", "driver:", "driver_r2"
-BUILD_VERSION = 2  # part of every source hash: a builder that stores more rebuilds every wave once
+BUILD_VERSION = 3  # part of every source hash: a builder that stores more rebuilds every wave once
 
 
 def worker_name() -> str:
@@ -62,6 +63,8 @@ def source_hashes() -> dict[int, str]:
                .annotate(n=Count("id"), m=top, k=Count("value"), s=Sum("value"))}  # edits change k or s
     invitations = {r["wave_id"]: (r["n"], r["m"]) for r in Invitation.objects.filter(wave_id__in=ids).order_by()
                    .values("wave_id").annotate(n=Count("id"), m=top)}
+    ratings = {r["wave_id"]: (r["n"], r["u"]) for r in TeamRating.objects.filter(wave_id__in=ids).order_by()
+               .values("wave_id").annotate(n=Count("id"), u=Max("updated_at"))}
     trees: dict[int, list] = {}
     for org_id, unit_id, path in (Unit.objects.filter(organisation_id__in={w[2] for w in waves}).order_by("id")
                                   .values_list("organisation_id", "id", "path")):
@@ -70,7 +73,7 @@ def source_hashes() -> dict[int, str]:
     previous: dict[int, str] = {}
     for wave_id, assessment_id, org_id, min_group, version_id, fingerprint in waves:
         parts = (BUILD_VERSION, wave_id, responses.get(wave_id), answers.get(wave_id), invitations.get(wave_id), version_id,
-                 fingerprint, min_group, trees.get(org_id, []), previous.get(assessment_id, ""))
+                 fingerprint, ratings.get(wave_id), min_group, trees.get(org_id, []), previous.get(assessment_id, ""))
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()
         out[wave_id] = previous[assessment_id] = digest
     return out
@@ -187,6 +190,24 @@ def wave_rows(wave: Wave, *, source_hash: str, settings: Settings,
                 row.diff, row.diff_ci_low, row.diff_ci_high, row.hedges_g = d.diff, d.ci_low, d.ci_high, d.hedges_g
                 row.verdict = VERDICTS.get(d.verdict, TrendSnapshot.Verdict.NONE)
             rows.append(row)
+    return rows + reciprocal_rows(wave, unit_ids, common, settings)
+
+
+def reciprocal_rows(wave: Wave, unit_ids: dict[str, int], common: dict[str, Any], settings: Settings) -> list[TrendSnapshot]:
+    """The reciprocal-trust rows (reports/reciprocal.py): figures of published scopes, bare markers of hidden ones."""
+    recip = wave_reciprocal(wave, level=settings.level)
+    rows = []
+    for path in sorted(set(recip.published) | recip.hidden):
+        unit_id = unit_ids.get(path) if path else None
+        if path and unit_id is None:
+            continue
+        if path in recip.hidden:
+            rows += [TrendSnapshot(unit_id=unit_id, measure=m, suppressed=True, **common) for m in recip.measures]
+            continue
+        for measure, figures in sorted(recip.published[path].items()):
+            verdict = VERDICTS.get(figures.get("verdict"), TrendSnapshot.Verdict.NONE) if "verdict" in figures else ""
+            values = {k: figures.get(k) for k in ("n", "mean_pomp", "sd_pomp", "ci_low_pomp", "ci_high_pomp")}
+            rows.append(TrendSnapshot(unit_id=unit_id, measure=measure, verdict=verdict, **values, **common))
     return rows
 
 

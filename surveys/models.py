@@ -252,3 +252,37 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"answer {self.pk}"
+
+
+class ManagerPrediction(models.Model):
+    """A manager's prediction of how their team will rate the leadership, per dimension (POMP 0-100).
+
+    Made before results exist: editable while the wave is a draft; once the wave is open for answers a saved
+    prediction never changes (one made during fielding is final when saved). Visible only to its manager."""
+
+    wave = models.ForeignKey("assessments.Wave", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("assessments.Unit", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    values = models.JSONField(help_text="{dimension: 0-100}")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["wave", "user"], name="one_prediction_per_manager_wave")]
+
+
+class TeamRating(models.Model):
+    """A manager's answers to the short form about their team as a whole (never one team member): trust downward.
+
+    Attributed, not anonymous: shown beside the team's own figures to that manager, managers above and owners."""
+
+    wave = models.ForeignKey("assessments.Wave", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("assessments.Unit", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="+")
+    answers = models.JSONField(help_text="{item key: value, or null for don't know}")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["wave", "user"], name="one_team_rating_per_manager_wave")]

@@ -16,8 +16,7 @@ from surveys.models import Instrument, InstrumentVersion, Item, Section
 
 def bundled_ensure() -> None:
     """Trustier's shipped instruments exist (loaded once; later calls are one query)."""
-    if not Instrument.objects.filter(organisation=None, key__in=(*fmt.CORE_KEYS, *fmt.MODULE_KEYS)).count() == len(
-            (*fmt.CORE_KEYS, *fmt.MODULE_KEYS)):
+    if not Instrument.objects.filter(organisation=None, key__in=fmt.BUNDLED_KEYS).count() == len(fmt.BUNDLED_KEYS):
         from surveys.services import instruments_load_bundled
 
         instruments_load_bundled()

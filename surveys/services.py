@@ -23,7 +23,7 @@ def instruments_load_bundled() -> list[InstrumentVersion]:
     frozen for the waves that used them).
     """
     loaded = []
-    for key in (*fmt.CORE_KEYS, *fmt.MODULE_KEYS):
+    for key in fmt.BUNDLED_KEYS:
         source = fmt.load_bundled(key)
         instrument, _created = Instrument.objects.get_or_create(organisation=None, key=key, defaults={"name": dict(source.name)})
         latest = instrument.versions.order_by("-number").first()

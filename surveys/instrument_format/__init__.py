@@ -26,7 +26,7 @@ Public API: ``load``, ``load_file``, ``dump``, ``warnings``, ``pulse``, ``scored
 
 from __future__ import annotations
 
-from .bundled import BUNDLED_DIR, CORE_KEYS, MODULE_KEYS, bundled_path, load_bundled
+from .bundled import BUNDLED_DIR, BUNDLED_KEYS, COMBINED_KEYS, CORE_KEYS, MODULE_KEYS, bundled_path, load_bundled
 from .default_scale import DEFAULT_SCALE
 from .errors import InstrumentFormatError
 from .files import checked, dump, load, load_file
@@ -39,6 +39,8 @@ from .vocabulary import DIMENSIONS, FORMAT_ID, INTENTIONS, MAX_FILE_BYTES, REFER
 
 __all__ = [
     "BUNDLED_DIR",
+    "BUNDLED_KEYS",
+    "COMBINED_KEYS",
     "CORE_KEYS",
     "DEFAULT_SCALE",
     "DIMENSIONS",

@@ -62,3 +62,25 @@ def test_a_module_on_another_scale_keeps_its_scale_per_item():
     # then its items carry the 1-5 scale as their own
     assert scored_items(combined)["ft_com_manager"][3:] == (1, 5)
     assert scored_items(combined)["com_expertise"][3:] == (1, 7)
+
+
+def test_the_shipped_combination_is_core_inside_with_the_felt_trust_module():
+    # given the shipped "core-inside-felt-trust" / when loaded
+    shipped = load_bundled("core-inside-felt-trust")
+    # then it is exactly the core plus the module, under its own key and name in both languages
+    combined = with_modules(load_bundled("core-inside"), load_bundled("module-felt-trust"))
+    assert shipped.sections == combined.sections and shipped.scale == combined.scale
+    assert shipped.key == "core-inside-felt-trust" and set(shipped.name) == {"nl", "en"}
+    assert warnings(shipped) == []
+
+
+@pytest.mark.django_db
+def test_the_shipped_combination_is_published_for_assessments():
+    # given Trustier's shipped instruments loaded into the database
+    from surveys.services import instruments_load_bundled
+
+    versions = {v.instrument.key: v for v in instruments_load_bundled()}
+    # then the combination is a published version with the 8 felt-trust items, loaded once
+    version = versions["core-inside-felt-trust"]
+    assert version.status == "published" and version.items.filter(role="felt_trust").count() == 8
+    assert instruments_load_bundled()[list(versions).index("core-inside-felt-trust")].pk == version.pk
