@@ -29,13 +29,18 @@ class WaveError(DomainError):
 
 @transaction.atomic
 def assessment_create(*, actor, organisation: Organisation, name: str, audience: str, anonymity: str, instrument_version,
-                      units: list[Unit] | None = None, languages: list[str] | None = None) -> Assessment:
-    """A new assessment on a published instrument version of this organisation or shipped with Trustier."""
+                      units: list[Unit] | None = None, languages: list[str] | None = None, reciprocal: bool = False) -> Assessment:
+    """A new assessment on a published instrument version of this organisation or shipped with Trustier.
+
+    `reciprocal` (inside audiences only): each wave also asks the managers in scope to rate their team as a whole
+    and to predict how their team will rate the leadership (surveys/manager_forms.py)."""
     name = (name or "").strip()
     if not name:
         raise WaveError(_("An assessment needs a name."))
     if audience not in Assessment.Audience.values or anonymity not in Assessment.Anonymity.values:
         raise WaveError(_("Unknown audience or anonymity mode."))
+    if reciprocal and audience != Assessment.Audience.INSIDE:
+        raise WaveError(_("Only employee (inside) assessments ask managers about their team."))
     instrument = instrument_version.instrument
     if instrument_version.status != "published" or instrument.organisation_id not in (None, organisation.pk):
         raise WaveError(_("Choose a published questionnaire of this organisation or one shipped with Trustier."))
@@ -47,12 +52,12 @@ def assessment_create(*, actor, organisation: Organisation, name: str, audience:
     if not languages or missing:
         raise WaveError(_("The questionnaire is not available in every chosen language."))
     assessment = Assessment.objects.create(organisation=organisation, name=name, audience=audience, anonymity=anonymity,
-                                           instrument_version=instrument_version, languages=languages,
+                                           instrument_version=instrument_version, languages=languages, reciprocal=bool(reciprocal),
                                            created_by=actor if getattr(actor, "is_authenticated", False) else None)
     assessment.units.set(units)
     audit_record(actor=actor, organisation=organisation, verb="assessment.created", obj=assessment,
                  after={"name": name, "audience": audience, "anonymity": anonymity, "instrument_version": instrument_version.pk,
-                        "units": sorted(u.path for u in units), "languages": languages})
+                        "units": sorted(u.path for u in units), "languages": languages, "reciprocal": bool(reciprocal)})
     return assessment
 
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext
 
 from assessments.models import Assessment, Person, Wave
 from assessments.waves import WaveError, wave_close, wave_mark_open
+from surveys.manager_forms import manager_page_path, managers_of_wave
 from surveys.models import Draft, Invitation
 from surveys.tokens import draft_key_for, token_hash, token_new
 from trustier.audit import audit_record
@@ -91,7 +92,35 @@ def wave_open(*, actor, wave: Wave, base_url: str | None = None, now: datetime.d
     else:
         invited = _invite(wave=wave, people=people_in_scope(wave.assessment), base_url=base_url, now=now)
     audit_record(actor=actor, organisation=wave.assessment.organisation, verb="wave.invited", obj=wave, after={"invited": invited})
+    if wave.assessment.reciprocal and wave.assessment.audience == Assessment.Audience.INSIDE:
+        # issue 11: each manager in scope is asked for their prediction (final from now on) and their team rating
+        _managers_notify(wave=wave, base_url=base_url)
     return invited
+
+
+def _managers_notify(*, wave: Wave, base_url: str | None) -> int:
+    """One email per manager in the wave's scope, in their language, linking to their prediction and team form.
+    Tagged without a "wave" key: these are not invitations and stay out of the wave's delivery figures."""
+    managers = managers_of_wave(wave)
+    if not managers:
+        return 0
+    link = (base_url or site_url()).rstrip("/") + manager_page_path(wave)
+    sender, rendered, messages = _sender(wave.assessment), {}, []
+    for membership in managers:
+        user = membership.user
+        language = user.language if user.language in ("nl", "en") else "en"
+        if language not in rendered:
+            rendered[language] = _render(wave=wave, kind="manager_forms", language=language,
+                                         extra={"link": link, "wave_number": wave.number})
+        subject, text, html, greet_named, greet_plain = rendered[language]
+        greeting = greet_named % {"name": user.full_name} if user.full_name else greet_plain
+        messages.append(_Message(subject=subject, body=text.replace(_GREETING, greeting), from_email=sender,
+                                 to=[user.email], alternatives=[(html.replace(_GREETING, escape(greeting)), "text/html")]))
+    outbox_emails_create(messages, refs=[{"manager_wave": wave.pk, "user": m.user_id, "kind": "manager_forms"}
+                                         for m in managers])
+    audit_record(actor=None, organisation=wave.assessment.organisation, verb="reciprocal.managers_notified", obj=wave,
+                 after={"wave": wave.number, "managers": len(messages)})
+    return len(messages)
 
 
 @transaction.atomic

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, Unit
 from assessments.waves import WaveError, parse_reminder_days
+from surveys.instrument_format import MODULE_KEYS
+from surveys.selectors import bundled_ensure
 from surveys.selectors_fielding import versions_for_organisation
 from trustier.forms import IdsChoiceField
 
@@ -34,10 +36,19 @@ class AssessmentForm(forms.Form):
                            help_text=_("A unit includes everything below it. Choose none for the whole organisation."))
     languages = forms.MultipleChoiceField(label=_("Languages"), choices=LANGUAGE_CHOICES, initial=["nl", "en"], widget=forms.CheckboxSelectMultiple,
                                           help_text=_("People are invited in their own language when it is offered, otherwise in the first one."))
+    reciprocal = forms.BooleanField(
+        label=_("Ask managers about their team: each manager rates their team as a whole and predicts how the team will rate "
+                "the leadership"),
+        required=False,
+        help_text=_("Employee (inside) assessments only. To see whether people also feel trusted, choose the questionnaire "
+                    "“Trust inside the organisation, with felt trust”."))
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["instrument_version"].queryset = versions_for_organisation(organisation=organisation)
+        bundled_ensure()  # the shipped questionnaires (e.g. with felt trust) are offered even before anyone opened the builder
+        # the shipped modules (felt trust, the managers' team form) are parts of a questionnaire, not one of their own
+        self.fields["instrument_version"].queryset = versions_for_organisation(organisation=organisation).exclude(
+            instrument__organisation__isnull=True, instrument__key__in=MODULE_KEYS)
         self.fields["units"].queryset = Unit.objects.filter(organisation=organisation)
         self.fields["units"].label_from_instance = lambda unit: unit.path
 

@@ -270,6 +270,9 @@ class ManagerPrediction(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["wave", "user"], name="one_prediction_per_manager_wave")]
 
+    def __str__(self) -> str:
+        return f"prediction · wave {self.wave_id} · {self.user}"
+
 
 class TeamRating(models.Model):
     """A manager's answers to the short form about their team as a whole (never one team member): trust downward.
@@ -286,3 +289,6 @@ class TeamRating(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["wave", "user"], name="one_team_rating_per_manager_wave")]
+
+    def __str__(self) -> str:
+        return f"team rating · wave {self.wave_id} · {self.user}"
