@@ -158,7 +158,7 @@ def _build_file(export: ReportExport) -> Path:
         path.write_bytes(report_pdf(access=access, export=export, progress=lambda p: _progress(export, p)))
         return path
     table = (respondents_table(export.wave, root=export.unit) if export.content == ReportExport.Content.RESPONDENTS
-             else figures_table(export.wave, root=export.unit))
+             else figures_table(export.wave, root=export.unit, attributed=access.role != Role.VIEWER))
     _progress(export, 30)
     if export.format == ReportExport.Format.CSV:
         with path.open("w", encoding="utf-8-sig", newline="") as target:

@@ -2,7 +2,9 @@
 closed waves, respondent-level answers without identifying fields. Same disclosure as the pages.
 
 Figures: one row per scope × measure; a hidden (suppressed) group keeps its row with the word
-"hidden" and no figure at all, not even n. A manager's export holds their subtree only.
+"hidden" and no figure at all, not even n. A manager's export holds their subtree only. Reciprocal
+rows (issue 11: upward:, felt:, felt_gap:, downward:, mutual_gap:) follow the same rule, labelled by
+reports.measures; managers' predictions are not snapshot rows and are never exported.
 
 Respondents: only for closed/released waves whose organisation figure is published. Each row keeps
 the item values and the most specific *published* unit of the respondent: a respondent of a hidden
@@ -24,6 +26,7 @@ from django.utils.translation import gettext as _
 from assessments.models import Unit, Wave
 from reports.measures import measure_label
 from reports.models import TrendSnapshot
+from reports.reciprocal import DOWNWARD, MUTUAL_GAP
 from reports.wave_scoring import pivot_sql, wave_specs
 
 FIGURE_FIELDS = ("n", "n_invited", "mean", "ci_low", "ci_high", "mean_pomp", "ci_low_pomp", "ci_high_pomp",
@@ -50,12 +53,15 @@ def _in_scope(path: str | None, root: Unit | None) -> bool:
     return path is not None and (path == root.path or path.startswith(root.path + "/"))
 
 
-def figures_table(wave: Wave, *, root: Unit | None = None) -> Table:
-    """The dashboard's figures of `wave` for the organisation (root None) or a unit subtree."""
+def figures_table(wave: Wave, *, root: Unit | None = None, attributed: bool = True) -> Table:
+    """The dashboard's figures of `wave` for the organisation (root None) or a unit subtree. `attributed=False`
+    leaves out the managers' own ratings of their teams (downward:, mutual_gap:), which viewers do not see."""
     header = [_("Scope"), _("Measure code"), _("Measure"), _("Hidden"), *[_column(f) for f in FIGURE_FIELDS],
               _("Compared with wave")]
     rows = (TrendSnapshot.objects.filter(wave=wave, cut="").select_related("unit", "previous_wave")
             .order_by("unit__path", "measure"))
+    if not attributed:
+        rows = rows.exclude(measure__startswith=DOWNWARD).exclude(measure__startswith=MUTUAL_GAP)
     if root is not None:
         rows = rows.filter(unit__tree_path__startswith=root.tree_path)
 

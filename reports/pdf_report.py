@@ -1,11 +1,14 @@
 """The PDF report of a wave (issue 8): the dashboard's selectors and SVG charts in a print template.
 
 It reads what the dashboard reads (TrendSnapshot rows through reports.selectors), as the requester
-is allowed to see it, so a PDF never holds a figure the requester's dashboard would hide.
+is allowed to see it, so a PDF never holds a figure the requester's dashboard would hide. Trust both ways
+(issue 11) comes from reports.selectors_reciprocal: a manager's own blind spot only in a unit PDF that
+manager requested themself.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable
 
@@ -22,6 +25,7 @@ from reports import selectors
 from reports.models import TrendSnapshot
 from reports.pdf import pdf_from_html
 from reports.selectors_compare import COMPARE_ROLES, comparison_charts, comparison_get
+from reports.selectors_reciprocal import ReciprocalView, reciprocal_get
 from reports.selectors_repair import repair_get
 from reports.summary import Figure as SummaryFigure
 from reports.summary import UnitGap, findings
@@ -30,7 +34,7 @@ from surveys.models import Item
 DIMENSIONS = selectors.DIMENSIONS
 
 
-def report_context(*, access: Access, wave: Wave, unit: Unit | None) -> dict:
+def report_context(*, access: Access, wave: Wave, unit: Unit | None, requester_id: int | None = None) -> dict:
     params = {"assessment": str(wave.assessment_id), "wave": str(wave.number)}
     board = selectors.dashboard_get(access=access, params=params, unit_pk=unit.pk if unit else None)
     heat = selectors.heatmap_get(access=access, params=params) if unit is None else board
@@ -47,21 +51,34 @@ def report_context(*, access: Access, wave: Wave, unit: Unit | None) -> dict:
         "board": board, "charts": selectors.dashboard_charts(board),
         "heat": heat, "heat_charts": selectors.heatmap_charts(heat),
         "findings": findings(_summary_figures(board), units=_unit_gaps(heat)),
+        "recip": _reciprocal(board, access, unit, requester_id),
         "comments": _comments(board), "reliability": _reliability(wave), "generated_at": timezone.now(), **_branding(organisation),
         **_instrument(wave),
     }
 
 
-def report_html(*, access: Access, wave: Wave, unit: Unit | None) -> str:
-    return render_to_string("reports/pdf/report.html", report_context(access=access, wave=wave, unit=unit))
+def report_html(*, access: Access, wave: Wave, unit: Unit | None, requester_id: int | None = None) -> str:
+    return render_to_string("reports/pdf/report.html",
+                            report_context(access=access, wave=wave, unit=unit, requester_id=requester_id))
 
 
 def report_pdf(*, access: Access, export, progress: Callable[[int], None] = lambda p: None) -> bytes:
-    html = report_html(access=access, wave=export.wave, unit=export.unit)
+    html = report_html(access=access, wave=export.wave, unit=export.unit, requester_id=export.requested_by_id)
     progress(40)
     pdf, _refused = pdf_from_html(html)
     progress(90)
     return pdf
+
+
+def _reciprocal(board: selectors.Dashboard, access: Access, unit: Unit | None,
+                requester_id: int | None) -> ReciprocalView | None:
+    """Trust both ways as on the dashboard; a manager's own blind spot only in a unit PDF that manager requested
+    themself (the organisation aggregate follows the dashboard: owners and consultants, organisation PDF)."""
+    recip = reciprocal_get(board=board, access=access)
+    own = unit is not None and requester_id is not None and requester_id == access.membership.user_id
+    if recip is not None and recip.blind_spot is not None and not own:
+        recip = dataclasses.replace(recip, blind_spot=None)
+    return recip
 
 
 def _summary_figures(board: selectors.Dashboard) -> dict[str, SummaryFigure]:

@@ -24,8 +24,10 @@ from assessments.models import Assessment, Incident, Wave
 from reports import charts
 from reports.measures import DIMENSIONS, LABELS
 from reports.models import SnapshotComment, TrendSnapshot
+from reports.reciprocal import PREFIXES as RECIPROCAL_PREFIXES
+from reports.reciprocal import UPWARD
 from surveys.instrument_format.fields import placeholders_filled
-from surveys.models import Item
+from surveys.models import Item, ManagerPrediction
 
 HEADLINE = ("trust_index", *DIMENSIONS)
 FIGURE_SET = ("trust_index", *DIMENSIONS, "how", "why", "global_trust")
@@ -34,7 +36,9 @@ ARROWS = {"up": "↑", "down": "↓", "none": "→"}
 HEAT_LEGEND = {"up": _("clearly higher than the rest"), "down": _("clearly lower than the rest"),
                "none": _("no clear difference"), "hidden": _("hidden: too few responses")}
 NO_DATA = _("No data to show")
+AGGREGATE_ROLES = (Role.OWNER, Role.CONSULTANT)  # who sees the managers' predictions aggregated (issue 11)
 TOP_ITEMS = 3
+RECIPROCAL_INDEX = tuple(prefix + "trust_index" for prefix in RECIPROCAL_PREFIXES)  # per child unit (issue 11)
 
 
 def fmt(value: float | None, decimals: int = 0, sign: bool = False) -> str:
@@ -312,9 +316,12 @@ class Rows:
         return [r for (w, u, m), r in self.by_key.items() if w == wave_id and u == unit_id and m.startswith(prefix)]
 
 
-def rows_fetch(*, selection: Selection, scope: Scope, trend: bool, unit_ids: list[int]) -> Rows:
+def rows_fetch(*, selection: Selection, scope: Scope, trend: bool, unit_ids: list[int], reciprocal: bool = False,
+               prediction_units: bool = False) -> Rows:
     """One query: the root's rows of the chosen wave (every measure), the root's headline rows of every
-    wave when `trend`, and the rows of `unit_ids` (units within scope) for the chosen wave."""
+    wave when `trend`, and the rows of `unit_ids` (units within scope) for the chosen wave — with their
+    reciprocal index rows when `reciprocal` — and, when `prediction_units`, the trust-in-the-leadership rows
+    of every unit a manager made a prediction for in the chosen wave (issue 11's organisation aggregate)."""
     root_id = scope.root.id if scope.root else None
     allowed = [u for u in unit_ids if u in scope.units]
     wave = selection.wave
@@ -322,7 +329,11 @@ def rows_fetch(*, selection: Selection, scope: Scope, trend: bool, unit_ids: lis
     if trend:
         where |= _unit_filter(root_id) & Q(measure__in=[*HEADLINE, "response_rate"])
     if allowed:
-        where |= Q(wave_id=wave.id, unit_id__in=allowed, measure__in=[*HEATMAP_COLUMNS, "response_rate"])
+        measures = [*HEATMAP_COLUMNS, "response_rate", *(RECIPROCAL_INDEX if reciprocal else ())]
+        where |= Q(wave_id=wave.id, unit_id__in=allowed, measure__in=measures)
+    if prediction_units:
+        predicted = ManagerPrediction.objects.filter(wave_id=wave.id).values("unit_id")
+        where |= Q(wave_id=wave.id, unit_id__in=predicted, measure__startswith=UPWARD)
     rows = TrendSnapshot.objects.filter(assessment_id=selection.assessment.id, cut="").filter(where)
     return Rows({(r.wave_id, r.unit_id, r.measure): r for r in rows})
 
@@ -432,6 +443,7 @@ class Dashboard:
     driver_outcome: str = ""
     comments: list[CommentGroup] = field(default_factory=list)
     heat: list[HeatRow] = field(default_factory=list)
+    rows: Rows | None = None  # the page's snapshot rows, for the reciprocal section (selectors_reciprocal)
 
     @property
     def headline(self) -> list[Figure]:
@@ -597,7 +609,10 @@ def dashboard_get(*, access: Access, params, unit_pk: int | None = None) -> Dash
     wave = selection.wave
     root_id = scope.root.id if scope.root else None
     children = scope.children()
-    rows = rows_fetch(selection=selection, scope=scope, trend=True, unit_ids=[u.id for u in children])
+    aggregate = scope.is_organisation and access.role in AGGREGATE_ROLES
+    rows = rows_fetch(selection=selection, scope=scope, trend=True, unit_ids=[u.id for u in children],
+                      reciprocal=True, prediction_units=aggregate)
+    board.rows = rows
     waves = {w.id: w for w in selection.assessment.waves}
     board.figures = {m: Figure.of(rows.get(wave.id, root_id, m), m, waves=waves) for m in FIGURE_SET}
     board.rate = ResponseRate.of(rows.get(wave.id, root_id, "response_rate"))

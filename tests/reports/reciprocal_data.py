@@ -7,6 +7,7 @@ import datetime
 import uuid
 
 import numpy as np
+from django.utils import timezone
 
 from assessments.models import Wave
 from surveys.models import Answer, Item, Response
@@ -16,9 +17,10 @@ INSTRUMENT = "core-inside-felt-trust"
 
 
 def reciprocal_wave(org, *, status: str = Wave.Status.CLOSED, reciprocal: bool = True, number: int = 1) -> Wave:
-    assessment = AssessmentFactory(organisation=org, instrument_version=core_version(INSTRUMENT), reciprocal=reciprocal)
-    opens = datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC)
     closed = status in (Wave.Status.CLOSED, Wave.Status.RELEASED)
+    assessment = AssessmentFactory(organisation=org, instrument_version=core_version(INSTRUMENT), reciprocal=reciprocal)
+    # closed waves in the past; a draft or open wave around now, so that it can still be opened and answered
+    opens = datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC) if closed else timezone.now() - datetime.timedelta(hours=1)
     return WaveFactory(assessment=assessment, number=number, status=status, opens_at=opens,
                        opened_at=None if status == Wave.Status.DRAFT else opens,
                        closes_at=opens + datetime.timedelta(days=14),

@@ -7,6 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assessments.scoring.reciprocal import MEASURES
+from reports.models import TrendSnapshot
+from reports.reciprocal import FELT_GAP, MUTUAL_GAP, PREFIXES
+from surveys.models import ManagerPrediction
 from tests.factories import MembershipFactory, OrganisationFactory, unit_tree
 from tests.reports.test_dashboard_data import build, incident_between
 
@@ -17,7 +21,8 @@ LARGE = (["Sales/North", "Sales/South", "Sales/East", "Operations/Plant", "Opera
 
 def organisation(slug: str, paths: list[str], waves: int, per_unit: int):
     """An organisation with `paths` (leaf units, each with `per_unit` respondents per wave), built snapshots,
-    an incident between the first waves, an owner and a manager of the first top-level unit."""
+    an incident between the first waves, an owner and a manager of the first top-level unit; the latest wave
+    also has reciprocal rows (issue 11) for every scope, and every unit's manager made a prediction."""
     org = OrganisationFactory(slug=slug, name=slug.title())
     org.test_units = unit_tree(org, paths)
     assessment, made = build(org, waves=waves, sizes={p: per_unit for p in paths})
@@ -26,7 +31,25 @@ def organisation(slug: str, paths: list[str], waves: int, per_unit: int):
     owner = MembershipFactory(organisation=org, role="owner").user
     top = org.test_units[paths[0].split("/")[0]]
     manager = MembershipFactory(organisation=org, role="manager", unit=top).user
+    reciprocal_rows(made[-1])
+    for unit in org.test_units.values():
+        user = manager if unit == top else MembershipFactory(organisation=org, role="manager", unit=unit).user
+        ManagerPrediction.objects.create(wave=made[-1], unit=unit, user=user, values={m: 80 for m in MEASURES[:4]})
     return org, owner, manager, org.test_units[paths[0]]
+
+
+def reciprocal_rows(wave) -> None:
+    """Reciprocal snapshot rows beside each scope's Trust Index row (suppressed where it is), as the builder stores."""
+    rows = []
+    for base in TrendSnapshot.objects.filter(wave=wave, cut="", measure="trust_index"):
+        for prefix in PREFIXES:
+            for measure in MEASURES:
+                row = TrendSnapshot.objects.get(pk=base.pk)
+                row.pk, row.measure, row.previous_wave = None, prefix + measure, None
+                row.diff = row.diff_ci_low = row.diff_ci_high = row.hedges_g = None
+                row.verdict = "down" if prefix in (FELT_GAP, MUTUAL_GAP) and not row.suppressed else ""
+                rows.append(row)
+    TrendSnapshot.objects.bulk_create(rows)
 
 
 def pages(org, leaf):
@@ -63,6 +86,11 @@ def test_query_count_is_the_same_for_2_units_2_waves_and_8_units_5_waves(client,
             assert response.status_code == 200
             board = response.context["board"]
             assert board.selection.wave.number == 5 and (name == "dashboard_heatmap" or len(board.trend) == 5)
+            if name == "dashboard":  # with trust both ways: the manager's blind spot, the owner's aggregate
+                recip = response.context["recip"]
+                assert recip.children and (recip.blind_spot if who == "manager" else recip.aggregate.shown)
     # and the numbers stay small (printed for the note)
     print("dashboard queries:", expected)
-    assert max(expected.values()) <= 15  # 10 of the page + 5 of every request (session, 2FA, idle-timeout save)
+    # 10 of the page + 5 of every request (session, 2FA, idle-timeout save) + 1 for the managers' predictions
+    # (a manager's own on their unit's page; every prediction of the wave for the owner's organisation aggregate)
+    assert max(expected.values()) <= 16
