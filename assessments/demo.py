@@ -6,6 +6,7 @@ import datetime
 import random
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,10 +19,18 @@ DEMO_PASSWORD = "trustier-demo-2026"
 UNITS = ["Operations/Logistics", "Operations/Production", "Sales/North", "Sales/South", "Support/Customer Care", "Support/Finance"]
 FIRST = ["Anna", "Bram", "Chantal", "Daan", "Eva", "Finn", "Gijs", "Hanna", "Iris", "Jasper", "Kim", "Lars", "Mila", "Noah", "Olivia", "Pim", "Roos", "Sem", "Tess", "Vince"]
 LAST = ["de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "Bos", "Vos", "Peters", "Hendriks"]
+# Every unit has a manager (issue 11: each predicts their team's trust in them and rates their team, surveys/demo.py).
 LOGINS = [
     ("owner@demo.trustier.test", "Olga Owner", Membership.Role.OWNER, None),
     ("manager.sales@demo.trustier.test", "Mark Sales", Membership.Role.MANAGER, "Sales"),
     ("manager.ops@demo.trustier.test", "Mira Operations", Membership.Role.MANAGER, "Operations"),
+    ("manager.support@demo.trustier.test", "Sara Support", Membership.Role.MANAGER, "Support"),
+    ("lead.logistics@demo.trustier.test", "Lotte Logistics", Membership.Role.MANAGER, "Operations/Logistics"),
+    ("lead.production@demo.trustier.test", "Pieter Production", Membership.Role.MANAGER, "Operations/Production"),
+    ("lead.north@demo.trustier.test", "Noor North", Membership.Role.MANAGER, "Sales/North"),
+    ("lead.south@demo.trustier.test", "Sven South", Membership.Role.MANAGER, "Sales/South"),
+    ("lead.care@demo.trustier.test", "Carmen Care", Membership.Role.MANAGER, "Support/Customer Care"),
+    ("lead.finance@demo.trustier.test", "Frank Finance", Membership.Role.MANAGER, "Support/Finance"),
     ("consultant@demo.trustier.test", "Carla Consultant", Membership.Role.CONSULTANT, None),
 ]
 
@@ -48,8 +57,12 @@ def demo_organisation_seed() -> Organisation:
     if plan.errors:
         raise RuntimeError(plan.errors)
     User = get_user_model()
+    password = None  # one hash for every demo login: hashing is slow on purpose, the first start should not be
     for email, name, role, unit_path in LOGINS:
-        user = User.objects.filter(email=email).first() or User.objects.create_user(email, DEMO_PASSWORD, full_name=name)
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            password = password or make_password(DEMO_PASSWORD)
+            user = User.objects.create(email=email, full_name=name, password=password)
         unit = Unit.objects.get(organisation=organisation, path=unit_path) if unit_path else None
         if not Membership.objects.filter(user=user, organisation=organisation, role=role, unit=unit).exists():
             membership_set(actor=None, organisation=organisation, user=user, role=role, unit=unit)
