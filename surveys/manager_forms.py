@@ -213,6 +213,20 @@ def _final_message(prediction: ManagerPrediction, wave: Wave) -> str:
     return _("Your prediction was saved during fielding and is final.")
 
 
+def _saved(model, existing, *, wave: Wave, unit: Unit, actor, now: datetime.datetime, fields: dict, conflict: str):
+    """The manager's row of `model` for the wave: created, or `existing` updated with `fields`."""
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return model.objects.create(wave=wave, unit=unit, user=actor, created_at=now, updated_at=now, **fields)
+        except IntegrityError as exc:  # a second save at the same moment
+            raise ManagerFormError(conflict) from exc
+    for name, value in {**fields, "unit": unit, "updated_at": now}.items():
+        setattr(existing, name, value)
+    existing.save(update_fields=[*fields, "unit", "updated_at"])
+    return existing
+
+
 @transaction.atomic
 def prediction_save(*, actor, access: Access, wave: Wave, values: dict[str, int]) -> ManagerPrediction:
     """Save the manager's prediction: changeable while the wave is a draft, made once while it is open."""
@@ -226,17 +240,8 @@ def prediction_save(*, actor, access: Access, wave: Wave, values: dict[str, int]
     existing = ManagerPrediction.objects.select_for_update().filter(wave=wave, user=actor).first()
     if existing is not None and phase == OPEN:
         raise ManagerFormError(_final_message(existing, wave))
-    if existing is None:
-        try:
-            with transaction.atomic():
-                prediction = ManagerPrediction.objects.create(wave=wave, unit=unit, user=actor, values=cleaned,
-                                                              created_at=now, updated_at=now)
-        except IntegrityError as exc:  # a second save at the same moment
-            raise ManagerFormError(_("Your prediction was saved already.")) from exc
-    else:
-        existing.values, existing.unit, existing.updated_at = cleaned, unit, now
-        existing.save(update_fields=["values", "unit", "updated_at"])
-        prediction = existing
+    prediction = _saved(ManagerPrediction, existing, wave=wave, unit=unit, actor=actor, now=now,
+                        fields={"values": cleaned}, conflict=_("Your prediction was saved already."))
     # Private to the manager: the audit log (read by owners) never holds the values.
     audit_record(actor=actor, organisation=access.organisation, verb="reciprocal.prediction_saved", obj=wave,
                  after={"wave": wave.number, "unit": unit.path})
@@ -257,17 +262,9 @@ def team_rating_save(*, actor, access: Access, wave: Wave, answers: dict[str, in
     existing = TeamRating.objects.select_for_update().filter(wave=wave, user=actor).select_related("version").first()
     version = existing.version if existing is not None else team_form_version()
     cleaned = team_answers_check(version=version, answers=answers)
-    if existing is None:
-        try:
-            with transaction.atomic():
-                rating = TeamRating.objects.create(wave=wave, unit=unit, user=actor, version=version, answers=cleaned,
-                                                   created_at=now, updated_at=now)
-        except IntegrityError as exc:
-            raise ManagerFormError(_("Your team rating was saved at the same moment from elsewhere; please try again.")) from exc
-    else:
-        existing.answers, existing.unit, existing.updated_at = cleaned, unit, now
-        existing.save(update_fields=["answers", "unit", "updated_at"])
-        rating = existing
+    rating = _saved(TeamRating, existing, wave=wave, unit=unit, actor=actor, now=now,
+                    fields={"answers": cleaned, "version": version},
+                    conflict=_("Your team rating was saved at the same moment from elsewhere; please try again."))
     audit_record(actor=actor, organisation=access.organisation, verb="reciprocal.team_rated", obj=wave,
                  after={"wave": wave.number, "unit": unit.path})
     return rating

@@ -10,8 +10,8 @@ import numpy as np
 from django.utils import timezone
 
 from assessments.models import Wave
-from surveys.models import Answer, Item, Response
-from tests.factories import AssessmentFactory, WaveFactory, core_version
+from surveys.models import Answer, Item, Response, TeamRating
+from tests.factories import AssessmentFactory, MembershipFactory, WaveFactory, core_version
 
 INSTRUMENT = "core-inside-felt-trust"
 
@@ -59,3 +59,25 @@ def fill(wave: Wave, unit, n: int, *, upward: float, felt: float, seed: int = 0,
                         for item, v in zip(items, values[r], strict=True)]
     Answer.objects.bulk_create(answers)
     return up, ft
+
+
+SMALL_TEAMS = (("Sales/North", 3), ("Sales/South", 8), ("Operations", 10))
+
+
+def small_teams(org) -> Wave:
+    """A closed reciprocal wave with min_group_size 5: Sales/North 3 respondents (below it), Sales/South 8 and
+    Operations 10, each with trust in the leadership ≈ 6 and felt trust ≈ 3."""
+    org.min_group_size = 5
+    org.save()
+    wave = reciprocal_wave(org)
+    for seed, (path, n) in enumerate(SMALL_TEAMS):
+        fill(wave, org.test_units[path], n, upward=6, felt=3, seed=seed)
+    return wave
+
+
+def rate_team(wave: Wave, unit, user=None, value: int = 5) -> TeamRating:
+    """`user` (a new manager of `unit` when None) rated the team with `value` on every item of the team form."""
+    user = user or MembershipFactory(organisation=wave.assessment.organisation, role="manager", unit=unit).user
+    version = core_version("module-manager-team")
+    answers = {i.key: value for i in version.items.exclude(role="comment")}
+    return TeamRating.objects.create(wave=wave, unit=unit, user=user, version=version, answers=answers)

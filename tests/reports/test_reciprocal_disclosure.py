@@ -8,18 +8,10 @@ import pytest
 from reports.models import TrendSnapshot
 from reports.reciprocal import PREFIXES
 from reports.snapshots import snapshots_build
-from surveys.models import TeamRating
-from tests.factories import MembershipFactory, core_version, unit_tree
-from tests.reports.reciprocal_data import fill, reciprocal_wave
+from tests.factories import unit_tree
+from tests.reports.reciprocal_data import fill, rate_team, reciprocal_wave, small_teams
 
 RECIPROCAL = r"^(upward|felt|felt_gap|downward|mutual_gap):"
-
-
-def team_rating(wave, unit, org, value: int = 6) -> TeamRating:
-    version = core_version("module-manager-team")
-    manager = MembershipFactory(organisation=org, role="manager", unit=unit).user
-    answers = {i.key: value for i in version.items.exclude(role="comment")}
-    return TeamRating.objects.create(wave=wave, unit=unit, user=manager, version=version, answers=answers)
 
 
 def published_n(wave, measure: str) -> dict[int | None, int]:
@@ -29,14 +21,9 @@ def published_n(wave, measure: str) -> dict[int | None, int]:
 @pytest.fixture
 def wave(org):
     # given min_group_size 5: Sales/North 3 people, Sales/South 8, Operations 10, and every manager rated the team
-    org.min_group_size = 5
-    org.save()
-    w = reciprocal_wave(org)
-    u = org.test_units
-    for seed, (path, n) in enumerate([("Sales/North", 3), ("Sales/South", 8), ("Operations", 10)]):
-        fill(w, u[path], n, upward=6, felt=3, seed=seed)
-        team_rating(w, u[path], org)
-    team_rating(w, u["Sales"], org)
+    w = small_teams(org)
+    for path in ("Sales/North", "Sales/South", "Operations", "Sales"):
+        rate_team(w, org.test_units[path], value=6)
     snapshots_build()
     return w
 

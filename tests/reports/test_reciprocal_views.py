@@ -18,9 +18,9 @@ from reports.export_jobs import export_build, export_request
 from reports.exports import figures_table
 from reports.models import TrendSnapshot
 from reports.snapshots import snapshots_build
-from surveys.models import ManagerPrediction, TeamRating
-from tests.factories import MembershipFactory, core_version, unit_tree
-from tests.reports.reciprocal_data import fill, reciprocal_wave
+from surveys.models import ManagerPrediction
+from tests.factories import MembershipFactory, unit_tree
+from tests.reports.reciprocal_data import fill, rate_team, reciprocal_wave, small_teams
 
 DIMENSIONS = ("competence", "reliability", "integrity", "empathy")
 SECTION = "Trust both ways"
@@ -35,12 +35,6 @@ def predict(wave, unit, value: float, user=None):
     user = user or MembershipFactory(organisation=wave.assessment.organisation, role="manager", unit=unit).user
     ManagerPrediction.objects.create(wave=wave, unit=unit, user=user, values={d: value for d in DIMENSIONS})
     return user
-
-
-def rate_team(wave, unit, user, value: int = 5) -> None:
-    version = core_version("module-manager-team")
-    answers = {i.key: value for i in version.items.exclude(role="comment")}
-    TeamRating.objects.create(wave=wave, unit=unit, user=user, version=version, answers=answers)
 
 
 def page(client, user, org, unit=None, wave=None) -> tuple[str, object]:
@@ -203,12 +197,8 @@ def test_no_owner_aggregate_below_k_managers(client, org, personas, many):
 def small(org, personas):
     # given min_group_size 5: Sales/North has 3 respondents, Sales/South 8, Operations 10; the manager of
     # Sales/North predicted 95 and rated the team; the Operations manager rated theirs
-    org.min_group_size = 5
-    org.save()
-    w = reciprocal_wave(org)
+    w = small_teams(org)
     u = org.test_units
-    for seed, (path, n) in enumerate([("Sales/North", 3), ("Sales/South", 8), ("Operations", 10)]):
-        fill(w, u[path], n, upward=6, felt=3, seed=seed)
     north_manager = predict(w, u["Sales/North"], 95)
     rate_team(w, u["Sales/North"], north_manager, value=7)
     rate_team(w, u["Operations"], predict(w, u["Operations"], 50))
