@@ -46,6 +46,7 @@ def test_a_new_user_switches_on_two_factor_and_needs_a_code_at_the_next_login(li
     log_in(page, live_server.url, user.email)
     expect(page.get_by_role("heading", name="Your organisations")).to_be_visible()
     # when they open the security page from the menu and switch two-factor authentication on
+    page.get_by_role("button", name="Account").click()
     page.get_by_role("link", name="Account security").click()
     expect(page.get_by_role("heading", name="Account security")).to_be_visible()
     page.get_by_role("link", name="Switch on two-factor authentication").click()
@@ -62,6 +63,7 @@ def test_a_new_user_switches_on_two_factor_and_needs_a_code_at_the_next_login(li
     expect(page.get_by_role("link", name="Download as a text file")).to_be_visible()
     shoot(page, "two-factor-recovery-codes")
     # when they log out and log in again with the right password
+    page.get_by_role("button", name="Account").click()
     page.get_by_role("button", name="Log out").click()
     log_in(page, live_server.url, user.email)
     # then they must enter a code first
