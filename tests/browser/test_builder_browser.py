@@ -25,7 +25,7 @@ def test_consultant_copies_edits_previews_and_publishes(live_server, page, org):
     # when they open Instruments and copy core-inside
     page.get_by_role("link", name="Instruments", exact=True).click()
     page.screenshot(path=str(SHOTS / "builder-list.png"), full_page=True)
-    page.get_by_role("button", name="Copy core-inside").click()
+    page.get_by_role("button", name="Copy core-inside", exact=True).click()
     expect(page.get_by_text("You are editing draft version 1 of core-inside")).to_be_visible()
     # and add an own scored item in both languages to the first section
     page.get_by_role("link", name="Add item").first.click()
