@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from surveys.models import InstrumentVersion
-from tests.factories import PASSWORD, MembershipFactory
+from tests.browser.helpers import log_in
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path("/tmp/shots")
@@ -18,10 +19,7 @@ def test_consultant_copies_edits_previews_and_publishes(live_server, page, org):
     # given a consultant of Acme
     consultant = MembershipFactory(organisation=org, role="consultant").user
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.goto(live_server.url + "/")
-    page.get_by_label("Email").fill(consultant.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server.url, consultant)
     # when they open Instruments and copy core-inside
     page.get_by_role("link", name="Instruments", exact=True).click()
     page.screenshot(path=str(SHOTS / "builder-list.png"), full_page=True)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from assessments.models import Wave
 from reports.models import ReportExport
 from surveys.services import instrument_copy
-from tests.browser.test_dashboard_browser import log_in
+from tests.browser.helpers import log_in
 from tests.factories import AssessmentFactory, MembershipFactory, WaveFactory, core_version
 from tests.reports.test_dashboard_data import build, incident_between
 from tests.surveys.respond_helpers import invite, open_wave
@@ -77,7 +77,7 @@ def test_main_pages_report_no_csp_violations_and_scripts_still_work(live_server,
     visits = Visits(context.new_page(), live_server.url)
     page = visits.page
     # when the owner logs in and opens the main pages
-    log_in(page, live_server, owner)
+    log_in(page, live_server.url, owner)
     visits.control()
     visits.collect()
     for path in ("/o/acme/", "/o/acme/dashboard/", "/o/acme/dashboard/heatmap/", "/o/acme/incidents/",

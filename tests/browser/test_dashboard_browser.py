@@ -11,7 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from reports.snapshots import snapshots_build
-from tests.factories import PASSWORD, MembershipFactory
+from tests.browser.helpers import log_in
+from tests.factories import MembershipFactory
 from tests.reports.test_dashboard_data import FAST, build, incident_between
 from tests.reports.test_snapshot_details import comment_on
 
@@ -28,12 +29,6 @@ def shoot(page, name: str) -> None:
     page.set_viewport_size({"width": SIZES[0][0], "height": SIZES[0][1]})
 
 
-def log_in(page, live_server, user) -> None:
-    page.goto(live_server.url + "/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
 
 def test_manager_reads_dashboard_drills_down_opens_heatmap_and_incident(live_server, page, org):
     # given three waves for Sales/North, Sales/South and Operations, an incident, and the manager of Sales
@@ -42,7 +37,7 @@ def test_manager_reads_dashboard_drills_down_opens_heatmap_and_incident(live_ser
     manager = MembershipFactory(organisation=org, role="manager", unit=org.test_units["Sales"]).user
     outside = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None)
-    log_in(page, live_server, manager)
+    log_in(page, live_server.url, manager)
     # when they open the dashboard from the navigation
     page.goto(live_server.url + "/o/acme/")
     page.get_by_role("link", name="Dashboard", exact=True).click()
@@ -87,7 +82,7 @@ def test_owner_sees_the_organisation_dashboard(live_server, page, org):
     comment_on(waves[1], org.test_units["Operations"], 12, start=500)
     snapshots_build(settings=FAST)
     owner = MembershipFactory(organisation=org, role="owner").user
-    log_in(page, live_server, owner)
+    log_in(page, live_server.url, owner)
     page.goto(live_server.url + "/o/acme/dashboard/")
     expect(page.get_by_role("heading", name="Dashboard: Acme")).to_be_visible()
     # then they see the organisation, its units, the key drivers and the statements

@@ -13,7 +13,8 @@ from assessments.models import Wave
 from reports.export_jobs import export_build
 from reports.models import ReportExport
 from reports.snapshots import snapshots_build
-from tests.factories import PASSWORD, AssessmentFactory, MembershipFactory, WaveFactory
+from tests.browser.helpers import log_in
+from tests.factories import AssessmentFactory, MembershipFactory, WaveFactory
 from tests.reports.test_snapshots import FAST
 from tests.reports.test_wave_scoring import fill
 
@@ -32,10 +33,7 @@ def test_consultant_requests_and_downloads_a_client_pdf(live_server, page, org, 
     snapshots_build(settings=FAST)
     outside = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None)
-    page.goto(live_server.url + "/")
-    page.get_by_label("Email").fill(consultant.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server.url, consultant)
     # when they pick Acme on the workspace and ask for the organisation PDF
     expect(page.get_by_role("heading", name="Acme")).to_be_visible()
     page.get_by_role("link", name="Acme", exact=True).first.click()

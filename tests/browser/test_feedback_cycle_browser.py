@@ -19,8 +19,8 @@ from playwright.sync_api import expect
 from feedback.models import Cycle
 from surveys.instrument_store import version_to_format
 from surveys.models import Response
+from tests.browser.helpers import log_in
 from tests.browser.test_respond_browser import PHONE, _answer_with_clicks
-from tests.factories import PASSWORD
 from tests.feedback.factories import people, subject_with_manager
 from tests.feedback.flow import answer
 from tests.surveys.test_fielding_smtp import smtp_inbox  # noqa: F401 - the fixture
@@ -30,12 +30,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or Path(__file__).resolve().parents[2] / "test-results")
 FMT = "%Y-%m-%dT%H:%M"
 
-
-def _login(page, live_server, user):
-    page.goto(live_server.url + "/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def _links(inbox) -> dict[str, list[str]]:
@@ -53,7 +47,7 @@ def test_owner_runs_a_360_cycle_and_raters_answer_from_their_emails(live_server,
     peers = people(org, 3)
     reports = people(org, 3, unit="Sales/South")
     page = browser.new_context(viewport=PHONE).new_page()
-    _login(page, live_server, personas["owner"])
+    log_in(page, live_server.url, personas["owner"])
     # when the owner starts a cycle from the navigation at phone width
     page.goto(f"{live_server.url}/o/acme/feedback/")
     page.get_by_role("link", name="Start a 360° cycle").click()

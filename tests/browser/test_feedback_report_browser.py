@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 
 from reports.export_jobs import export_build
 from reports.models import ReportExport
-from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.browser.helpers import log_in
+from tests.factories import MembershipFactory, UserFactory
 from tests.feedback.flow import cycle_run_to_closed
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,10 +32,7 @@ def test_subject_reads_the_report_and_downloads_the_pdf(live_server, page, org, 
     outside = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None)
     # when Sam logs in and opens "My 360° reports"
-    page.goto(live_server.url + "/")
-    page.get_by_label("Email").fill(sam.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server.url, sam)
     page.goto(f"{live_server.url}/o/{org.slug}/feedback/reports/")
     page.get_by_role("link", name=str(subject)).click()
     # then the report shows each group with n, the manager attributed, and four dimension charts

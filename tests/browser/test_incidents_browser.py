@@ -13,18 +13,13 @@ from playwright.sync_api import expect
 
 from assessments.incidents import incident_create
 from assessments.models import Assessment
-from tests.factories import PASSWORD, MembershipFactory
+from tests.browser.helpers import log_in
+from tests.factories import MembershipFactory
 from tests.reports import snapshot_rows as snap
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or Path(__file__).resolve().parents[2] / "test-results")
 
-
-def _login(page, live_server, user):
-    page.goto(live_server.url + "/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_manager_reads_an_incident(live_server, page, org):
@@ -36,7 +31,7 @@ def test_manager_reads_an_incident(live_server, page, org):
                                description="A mail merge sent invoices to the wrong addresses.\n\nEvery customer was called.")
     outside = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None)
-    _login(page, live_server, manager)
+    log_in(page, live_server.url, manager)
     # when they open Incidents from the navbar and then the incident
     page.get_by_role("link", name="Incidents", exact=True).click()
     expect(page.get_by_role("heading", name="Incidents")).to_be_visible()
@@ -57,7 +52,7 @@ def test_manager_reads_an_incident(live_server, page, org):
 
 def test_owner_logs_an_incident_in_the_browser(live_server, page, org):
     owner = MembershipFactory(organisation=org, role="owner").user
-    _login(page, live_server, owner)
+    log_in(page, live_server.url, owner)
     page.goto(live_server.url + "/o/acme/incidents/new/")
     page.set_viewport_size({"width": 390, "height": 844})
     page.get_by_label("Title").fill("Outage")
@@ -86,7 +81,7 @@ def test_owner_reads_the_repair_and_launches_a_pulse(live_server, page, org):
     owner = MembershipFactory(organisation=org, role="owner").user
     outside = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None)
-    _login(page, live_server, owner)
+    log_in(page, live_server.url, owner)
     # when the owner opens the incident
     page.goto(f"{live_server.url}/o/acme/incidents/{incident.pk}/")
     # then before, drop and recovery are shown with their intervals, and the chart has a table alternative

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, MembershipFactory
+from tests.browser.helpers import log_in
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,10 +19,7 @@ def test_owner_imports_people_in_dutch(live_server, page, org, tmp_path):
     outside = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None)
     # when they log in
-    page.goto(live_server.url + "/")
-    page.get_by_label("Email").fill(owner.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server.url, owner)
     # and switch to Dutch
     page.get_by_label("Language").select_option("nl")
     expect(page.get_by_role("link", name="Mensen", exact=True)).to_be_visible()

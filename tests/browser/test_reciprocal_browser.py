@@ -19,7 +19,8 @@ from reports.snapshots import snapshots_build
 from surveys.fielding import wave_open
 from surveys.instrument_store import version_to_format
 from surveys.models import ManagerPrediction, Response, TeamRating
-from tests.factories import PASSWORD, MembershipFactory, PersonFactory
+from tests.browser.helpers import log_in
+from tests.factories import MembershipFactory, PersonFactory
 from tests.reports.reciprocal_data import reciprocal_wave
 from tests.surveys.test_fielding_smtp import smtp_inbox  # noqa: F401 - the fixture
 from trustier.outbox import outbox_drain
@@ -28,12 +29,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or Path(__file__).resolve().parents[2] / "test-results")
 PREDICTION = {"Competence": 95, "Reliability": 95, "Integrity": 90, "Empathy": 95}
 
-
-def _login(page, live_server, user):
-    page.goto(live_server.url + "/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def _emails(inbox) -> dict[str, str]:
@@ -68,7 +63,7 @@ def test_manager_predicts_team_answers_from_emails_wave_closes_manager_reads_the
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
 
     # when the manager logs in, opens "My team" and predicts high trust before the wave opens
-    _login(page, live_server, manager)
+    log_in(page, live_server.url, manager)
     page.get_by_role("link", name="My team").first.click()
     page.get_by_role("link", name=re.compile(wave.assessment.name)).first.click()
     for label, value in PREDICTION.items():

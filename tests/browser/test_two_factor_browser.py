@@ -12,7 +12,8 @@ import pytest
 from django_otp.oath import totp
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, UserFactory
+from tests.browser.helpers import log_in
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or Path(__file__).resolve().parents[2] / "test-results")
@@ -31,13 +32,6 @@ def app_code(secret: str, steps_later: int = 0) -> str:
     """What an authenticator app shows for the secret (now, or `steps_later` × 30 s from now)."""
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
     return f"{totp(key, t0=-steps_later * 30):06d}"
-
-
-def log_in(page, url, email):
-    page.goto(url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_a_new_user_switches_on_two_factor_and_needs_a_code_at_the_next_login(live_server, page):

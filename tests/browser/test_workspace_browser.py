@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from assessments.models import Organisation
 from tests.assessments.test_workspace import _built, _invite, _snapshot, _wave
-from tests.factories import PASSWORD, AssessmentFactory, MembershipFactory
+from tests.browser.helpers import log_in
+from tests.factories import AssessmentFactory, MembershipFactory
 from trustier.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,10 +41,7 @@ def test_consultant_creates_a_third_client_from_the_workspace(live_server, page,
     outside = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None)
     # when they log in
-    page.goto(live_server.url + "/")
-    page.get_by_label("Email").fill(consultant.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server.url, consultant)
     # then they land on the workspace with both clients and their figures
     expect(page.get_by_role("heading", name="Your clients")).to_be_visible()
     expect(page.get_by_role("heading", name="Acme")).to_be_visible()
