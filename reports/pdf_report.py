@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -22,6 +22,7 @@ from assessments.access import Access
 from assessments.branding import COLOUR
 from assessments.models import Assessment, Incident, Unit, Wave
 from reports import selectors
+from reports.measures import measure_label
 from reports.models import TrendSnapshot
 from reports.pdf import pdf_from_html
 from reports.selectors_compare import COMPARE_ROLES, comparison_charts, comparison_get
@@ -32,6 +33,7 @@ from reports.summary import UnitGap, findings
 from surveys.models import Item
 
 DIMENSIONS = selectors.DIMENSIONS
+RELIABLE_RECIPROCAL = ("upward:trust_index", "felt:trust_index")  # reports/reciprocal.py: organisation reliability
 
 
 def report_context(*, access: Access, wave: Wave, unit: Unit | None, requester_id: int | None = None) -> dict:
@@ -127,6 +129,8 @@ def _comments(board: selectors.Dashboard) -> list[dict]:
 
 def _reliability(wave: Wave) -> list[tuple[str, TrendSnapshot]]:
     """(label, row): organisation-level reliability per dimension (computed there only, n ≥ 50); none when hidden."""
-    rows = TrendSnapshot.objects.filter(wave=wave, unit__isnull=True, cut="", measure__in=DIMENSIONS, suppressed=False)
-    order = {m: i for i, m in enumerate(DIMENSIONS)}
-    return [(str(selectors.LABELS[r.measure]), r) for r in sorted(rows, key=lambda r: order[r.measure])]
+    measures = (*DIMENSIONS, *RELIABLE_RECIPROCAL)
+    rows = TrendSnapshot.objects.filter(Q(measure__in=DIMENSIONS) | Q(measure__in=RELIABLE_RECIPROCAL, alpha__isnull=False),
+                                        wave=wave, unit__isnull=True, cut="", suppressed=False)
+    order = {m: i for i, m in enumerate(measures)}
+    return [(measure_label(r.measure), r) for r in sorted(rows, key=lambda r: order[r.measure])]

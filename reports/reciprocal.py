@@ -3,6 +3,8 @@
 Measures are a prefix plus one of `assessments.scoring.reciprocal.MEASURES` (the four dimensions, trust_index):
 upward: (the team's trust in its leadership), felt: (felt trust), felt_gap: (felt − upward, paired),
 downward: (the managers' own rating of their team), mutual_gap: (upward − downward). Formulas: that module.
+Like every dimension, the organisation's upward and felt rows carry Cronbach's alpha (Feldt interval) and omega of
+their items over the reciprocal sample, from 50 complete respondents on (assessments/scoring/reliability.py).
 
 Disclosure: the reciprocal sample (respondents with both indices) is counted per unit subtree and goes through the
 same primary + complementary tree suppression as every figure of the wave (`tree_suppressor`). A hidden unit gets
@@ -19,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from assessments.models import Unit, Wave
-from assessments.scoring import ItemSpec
+from assessments.scoring import ItemSpec, recode, reliability
 from assessments.scoring.groups import Membership, unit_membership
 from assessments.scoring.reciprocal import MEASURES, figures, gap_figures, index_scores, shifted_gap
 from reports.score_file import TRUST_GIVEN_ROLES, tree_suppressor
@@ -92,22 +94,39 @@ def wave_reciprocal(wave: Wave, *, level: float = 0.95) -> Reciprocal:
     result.hidden = set(tree_suppressor(assessment.organisation.min_group_size)(sizes)) if len(rows) else set()
     taken = {m: v[rows] for m, v in upward.items()}
     up_figures = figures(taken, membership, level=level)
-    tables = [(UPWARD, up_figures)]
+    tables = {UPWARD: up_figures}
     if felt is not None:
         felt_taken = {m: v[rows] for m, v in felt.items()}
-        tables += [(FELT, figures(felt_taken, membership, level=level)),
-                   (FELT_GAP, gap_figures(felt_taken, taken, membership, level=level))]
+        tables[FELT] = figures(felt_taken, membership, level=level)
+        tables[FELT_GAP] = gap_figures(felt_taken, taken, membership, level=level)
     down = _downward(ratings, level=level)
+    if "" in sizes and "" not in result.hidden:  # reliability like every dimension: the organisation, n ≥ 50
+        blocks = [(UPWARD, values[rows, : len(up_ids)], up_specs)]
+        if felt is not None:
+            blocks.append((FELT, values[rows, len(up_ids):], felt_specs))
+        for prefix, block, specs in blocks:
+            for m, figures_ in _reliabilities(recode(block, specs), specs, level=level).items():
+                tables[prefix][""][m].update(figures_)
     for path in membership.labels:
         if path in result.hidden or not sizes.get(path):
             continue
         scope = result.published[path] = {}
-        for prefix, table in tables:
+        for prefix, table in tables.items():
             scope |= {prefix + m: table[path][m] for m in MEASURES}
         for m, row in down.get(path, {}).items():
             scope[DOWNWARD + m] = row
             scope[MUTUAL_GAP + m] = shifted_gap(up_figures[path][m], row["mean_pomp"])
     return result
+
+
+def _reliabilities(recoded: np.ndarray, specs: list[ItemSpec], *, level: float) -> dict[str, dict[str, Any]]:
+    """measure → alpha (Feldt interval) and omega of its items; the index takes all of them."""
+    out = {}
+    for m in MEASURES:
+        columns = [c for c, s in enumerate(specs) if m == "trust_index" or s.role == m]
+        r = reliability(recoded[:, columns], level=level)
+        out[m] = {"alpha": r.alpha, "alpha_ci_low": r.alpha_ci_low, "alpha_ci_high": r.alpha_ci_high, "omega": r.omega}
+    return out
 
 
 def _downward(ratings: list[TeamRating], *, level: float) -> dict[str, dict[str, dict[str, Any]]]:

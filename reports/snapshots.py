@@ -36,6 +36,8 @@ STAT_MEASURES = ("trust_index", "how", "why", "global_trust")
 FIGURES = ("n", "mean", "sd", "ci_low", "ci_high", "mean_pomp", "sd_pomp", "ci_low_pomp", "ci_high_pomp",
            "n_favourable", "alpha", "alpha_ci_low", "alpha_ci_high", "omega")
 VERDICTS = {"up": "up", "down": "down"}
+RECIPROCAL_FIELDS = ("n", "mean_pomp", "sd_pomp", "ci_low_pomp", "ci_high_pomp", "alpha", "alpha_ci_low", "alpha_ci_high",
+                     "omega")
 ITEM_PREFIX, DRIVER_PREFIX, DRIVER_R2 = "item:", "driver:", "driver_r2"
 BUILD_VERSION = 3  # part of every source hash: a builder that stores more rebuilds every wave once
 
@@ -206,7 +208,7 @@ def reciprocal_rows(wave: Wave, unit_ids: dict[str, int], common: dict[str, Any]
             continue
         for measure, figures in sorted(recip.published[path].items()):
             verdict = VERDICTS.get(figures.get("verdict"), TrendSnapshot.Verdict.NONE) if "verdict" in figures else ""
-            values = {k: figures.get(k) for k in ("n", "mean_pomp", "sd_pomp", "ci_low_pomp", "ci_high_pomp")}
+            values = {k: figures.get(k) for k in RECIPROCAL_FIELDS}
             rows.append(TrendSnapshot(unit_id=unit_id, measure=measure, verdict=verdict, **values, **common))
     return rows
 

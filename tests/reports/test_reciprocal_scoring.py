@@ -123,3 +123,48 @@ def test_a_wave_without_felt_trust_or_team_forms_has_no_reciprocal_rows(org) -> 
     assert wave_reciprocal(wave).measures == []
     snapshots_build()
     assert not TrendSnapshot.objects.filter(wave=wave, measure__regex=r"^(upward|felt|felt_gap|downward|mutual_gap):").exists()
+
+
+def cronbach(block: np.ndarray) -> float:
+    complete = block[~np.isnan(block).any(axis=1)]
+    k = complete.shape[1]
+    return k / (k - 1) * (1 - complete.var(axis=0, ddof=1).sum() / complete.sum(axis=1).var(ddof=1))
+
+
+def test_the_organisation_carries_the_reliability_of_felt_trust_like_every_dimension(org) -> None:
+    # given 60 respondents (reliability needs 50 complete ones) and 12 in a second wave
+    wave = reciprocal_wave(org)
+    up, felt = fill(wave, org.test_units["Operations"], 60, upward=5, felt=4, seed=5)
+    _, felt_items, _ = item_groups(wave)
+    # when scored
+    org_rows = wave_reciprocal(wave).published[""]
+    # then felt trust's alpha over its 8 items equals Cronbach's formula on the complete rows, with an interval
+    row = org_rows["felt:trust_index"]
+    assert row["alpha"] == pytest.approx(cronbach(felt), abs=1e-9)
+    assert row["alpha_ci_low"] < row["alpha"] < row["alpha_ci_high"] and row["omega"] is not None
+    empathy = [i for i, item in enumerate(felt_items) if item.dimension == "empathy"]
+    assert org_rows["felt:empathy"]["alpha"] == pytest.approx(cronbach(felt[:, empathy]), abs=1e-9)
+    assert org_rows["upward:trust_index"]["alpha"] == pytest.approx(cronbach(up), abs=1e-9)
+    # and a unit row carries none (reliability is an organisation figure), nor does a small wave
+    assert wave_reciprocal(wave).published["Operations"]["felt:trust_index"].get("alpha") is None
+    small = reciprocal_wave(org, number=2)
+    fill(small, org.test_units["Operations"], 12, upward=5, felt=4)
+    assert wave_reciprocal(small).published[""]["felt:trust_index"]["alpha"] is None
+
+
+def test_the_pdf_method_lists_the_reliability_of_felt_trust(org, personas) -> None:
+    # given a closed reciprocal wave with 60 respondents, built
+    from assessments.access import access_for_user
+    from reports.pdf_report import report_html
+
+    wave = reciprocal_wave(org)
+    fill(wave, org.test_units["Operations"], 60, upward=5, felt=4, seed=5)
+    snapshots_build()
+    # when the organisation report is rendered for the owner
+    html = report_html(access=access_for_user(user=personas["owner"], slug=org.slug), wave=wave, unit=None)
+    # then the internal-consistency table has felt trust and trust in the leadership beside the four dimensions
+    table = html[html.index("Internal consistency"):]
+    table = table[:table.index("</table>")]
+    row = TrendSnapshot.objects.get(wave=wave, unit=None, measure="felt:trust_index")
+    assert "Felt trust · Trust Index" in table and f"{row.alpha:.2f}" in table
+    assert "Trust in the leadership · Trust Index" in table and "Integrity" in table
