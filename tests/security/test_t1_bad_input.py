@@ -82,13 +82,15 @@ def _own_kwargs(name, org):
     return {**(make[0](org) if make else {"slug": "acme"}), "slug": "acme"}
 
 
-def discover(client, anonymous, org, respond_path):
-    """{"method name": (path, method, url name, {field: type}, client)} of every form action the walked pages hold."""
+def discover(client, anonymous, org, respond_path, manager=None):
+    """{"method name": (path, method, url name, {field: type}, client)} of every form action the walked pages hold.
+    Pages only a manager may open (the matrix: owner 403, manager 200) are walked as `manager`."""
     pages = []
     for name in sorted(MATRIX):
-        method, *_ = MATRIX[name]
+        method, statuses, *_ = MATRIX[name]
         url = reverse(name, kwargs=_own_kwargs(name, org))
-        pages.append((client, url))
+        managers_only = manager is not None and statuses.get("owner") == 403 and statuses.get("manager") == 200
+        pages.append((manager if managers_only else client, url))
     for name in sorted(set(_named_urls()) - set(MATRIX) - SKIP):
         try:
             url = reverse(name)
@@ -156,8 +158,10 @@ def test_hostile_values_in_every_form(client, org, personas, capsys):
     token = invite(wave)
     answered = invite(wave)
     assert answer_everything(Client(), answered, instrument_of(wave)).status_code == 302
-    endpoints = discover(owner, anonymous, org, respond_url(token))
-    assert "post respond" in endpoints
+    manager = Client(raise_request_exception=False)
+    manager.force_login(personas["manager"])
+    endpoints = discover(owner, anonymous, org, respond_url(token), manager)
+    assert "post respond" in endpoints and "post manager_team_wave" in endpoints
     # (the people of the fixture: the walk's own objects may be erased on purpose by their confirmed erase form)
     keep = {p.external_id: (p.email, p.first_name, p.last_name, p.unit_id, p.is_active)
             for p in Person.objects.filter(organisation=org, external_id__in=["S1", "O1"])}
