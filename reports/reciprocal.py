@@ -26,7 +26,7 @@ from assessments.scoring.groups import Membership, unit_membership
 from assessments.scoring.reciprocal import MEASURES, figures, gap_figures, index_scores, shifted_gap
 from reports.score_file import TRUST_GIVEN_ROLES, tree_suppressor
 from reports.wave_scoring import wave_matrix
-from surveys.instrument_format import scored_items
+from surveys.instrument_format import ScoredItem, scored_items
 from surveys.instrument_store import version_to_format
 from surveys.models import InstrumentVersion, Item, TeamRating
 
@@ -52,14 +52,21 @@ def _specs(version: InstrumentVersion) -> tuple[list[ItemSpec], list[int], list[
     scored = scored_items(source)
     referents = {item.key: item.referent for item in source.items}
     ids = dict(Item.objects.filter(version=version).values_list("key", "id"))
-    given = [k for k, s in scored.items() if s.role in TRUST_GIVEN_ROLES and s.dimension]
+    given = _keys(scored, TRUST_GIVEN_ROLES)
     upward = [k for k in given if referents[k] in LEADERSHIP_REFERENTS] or given
-    felt = [k for k, s in scored.items() if s.role == "felt_trust" and s.dimension]
+    felt = _keys(scored, {"felt_trust"})
+    return _specs_of(scored, upward), [ids[k] for k in upward], _specs_of(scored, felt), [ids[k] for k in felt]
 
-    def specs(keys):
-        return [ItemSpec(k, scored[k].dimension, scored[k].reverse_keyed, scored[k].scale_min, scored[k].scale_max)
-                for k in keys]
-    return specs(upward), [ids[k] for k in upward], specs(felt), [ids[k] for k in felt]
+
+def _keys(scored: dict[str, ScoredItem], roles) -> list[str]:
+    """The keys of the items of `roles` that are scored into a dimension, in instrument order."""
+    return [k for k, s in scored.items() if s.role in roles and s.dimension]
+
+
+def _specs_of(scored: dict[str, ScoredItem], keys: list[str]) -> list[ItemSpec]:
+    """ItemSpecs whose role is the item's dimension (what index_scores expects)."""
+    return [ItemSpec(k, scored[k].dimension, scored[k].reverse_keyed, scored[k].scale_min, scored[k].scale_max)
+            for k in keys]
 
 
 def _has_every_dimension(specs: list[ItemSpec]) -> bool:
@@ -138,10 +145,8 @@ def _downward(ratings: list[TeamRating], *, level: float) -> dict[str, dict[str,
     for rating in ratings:
         if rating.version_id not in specs_by_version:
             scored = scored_items(version_to_format(rating.version))
-            keys = [k for k, s in scored.items() if s.role in TRUST_GIVEN_ROLES and s.dimension]
-            specs_by_version[rating.version_id] = (
-                [ItemSpec(k, scored[k].dimension, scored[k].reverse_keyed, scored[k].scale_min, scored[k].scale_max)
-                 for k in keys], keys)
+            keys = _keys(scored, TRUST_GIVEN_ROLES)
+            specs_by_version[rating.version_id] = (_specs_of(scored, keys), keys)
         specs, keys = specs_by_version[rating.version_id]
         row = np.array([[np.nan if rating.answers.get(k) is None else rating.answers[k] for k in keys]], dtype=float)
         for m, value in index_scores(row, specs).items():

@@ -34,8 +34,6 @@ from surveys.models import ManagerPrediction
 
 FELT_GAP_FLAGS = {"down": _("people trust the leadership more than they feel trusted"),
                   "up": _("people feel more trusted than they trust the leadership")}
-MUTUAL_GAP_FLAGS = {"up": _("the team trusts the leadership more than the managers trust the team"),
-                    "down": _("the managers trust the team more than the team trusts the leadership")}
 FELT_GAP_SHORT = {"down": _("felt trust clearly lower"), "up": _("felt trust clearly higher")}
 MUTUAL_GAP_SHORT = {"up": _("the team trusts more"), "down": _("the managers trust more")}
 NO_CLEAR_GAP = _("no clear gap")
@@ -173,10 +171,6 @@ class MeasureRow:
     def mutual_gap_text(self) -> str:
         return str(MUTUAL_GAP_SHORT.get(self.mutual_gap.verdict, NO_CLEAR_GAP)) if self.mutual_gap.shown else ""
 
-    @property
-    def mutual_flag(self) -> str:
-        return str(MUTUAL_GAP_FLAGS.get(self.mutual_gap.verdict, "")) if self.mutual_gap.shown else ""
-
 
 @dataclass(frozen=True)
 class ChildRow:
@@ -240,10 +234,6 @@ class BlindSpotPanel:
     hidden: bool
     rows: list[SpotRow]
 
-    @property
-    def blind_spots(self) -> int:
-        return sum(r.verdict == OVERESTIMATE for r in self.rows)
-
 
 @dataclass(frozen=True)
 class AggregateRow:
@@ -295,8 +285,6 @@ class ReciprocalView:
 
     threshold: int
     hidden: bool  # the page's own scope is below the threshold: nothing but the word
-    has_felt: bool
-    has_downward: bool
     measures: list[MeasureRow]
     children: list[ChildRow]
     blind_spot: BlindSpotPanel | None = None
@@ -422,6 +410,5 @@ def reciprocal_get(*, board: Dashboard, access: Access) -> ReciprocalView | None
     children = [ChildRow(u, _measure_row(board, u.id, "trust_index", kinds), u.id in parents) for u in units]
     return ReciprocalView(
         threshold=board.threshold, hidden=not measures[-1].upward.shown,
-        has_felt="felt" in kinds, has_downward="downward" in kinds,
         measures=measures, children=children,
         blind_spot=_own_blind_spot(board, access), aggregate=_aggregate(board, access))

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Membership, Organisation, Person, Unit, Wave
 from surveys.instrument_store import version_to_format
+from surveys.manager_forms import team_form as team_form_items
 from surveys.models import Answer, InstrumentVersion, Invitation, Item, ManagerPrediction, Response, TeamRating
 from surveys.services import instruments_load_bundled
 from surveys.tokens import token_hash, token_new
@@ -181,7 +182,7 @@ def _managers(organisation: Organisation, waves: list[Wave], team_form: Instrume
     """Every manager's prediction before each wave opened and their team rating in each closed wave."""
     managers = list(Membership.objects.filter(organisation=organisation, role=Membership.Role.MANAGER)
                     .select_related("user", "unit").order_by("user__email"))
-    items = [spec for spec in version_to_format(team_form).items if spec.role in ("dimension", "global_trust")]
+    _instrument, items = team_form_items(team_form)
     rng = random.Random(11)
     predictions, ratings = [], []
     for wave in waves:
